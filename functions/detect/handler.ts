@@ -9,11 +9,11 @@ import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createOutboxPublisher, createSnsPublisher } from '../../lib/alerts/index.ts';
 import type { AlertPublisher } from '../../lib/domain/ports.ts';
-import { createDetectUseCase } from '../../lib/pipeline/detect.ts';
 import { bucketChangeFromImage } from '../../lib/pipeline/bucket-change.ts';
+import { createDetectUseCase } from '../../lib/pipeline/detect.ts';
 import type { RuntimeConfig } from '../../lib/runtime/config.ts';
 import { type Container, loadContainer } from '../../lib/runtime/container.ts';
-import { lambdaLogger, type Log } from '../../lib/runtime/log.ts';
+import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;

@@ -8,7 +8,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Mention } from '../../lib/domain/types.ts';
 import { createScoreUseCase, mentionFromImage } from '../../lib/pipeline/score.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
-import { lambdaLogger, type Log } from '../../lib/runtime/log.ts';
+import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 import { createSentimentAnalyzer } from '../../lib/sentiment/index.ts';
 

@@ -23,7 +23,6 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
 }
 
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -10,11 +10,11 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -114,7 +114,8 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
   };
 
   const stats: ReturnType<StreamPollers['stats']> = {};
-  for (const m of opts.mappings) stats[m.name] = { delivered: 0, batches: 0, parked: 0, retries: 0 };
+  for (const m of opts.mappings)
+    stats[m.name] = { delivered: 0, batches: 0, parked: 0, retries: 0 };
 
   let running = true;
   const readers = new Map<string, { done: boolean; idle: boolean; task: Promise<void> }>();
@@ -239,7 +240,9 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
       }
       state.idle = records.length === 0 && buffer.length === 0;
       if (records.length === 0 && iterator) {
-        await sleep(buffer.length > 0 ? Math.min(pollIntervalMs, m.batchingWindowMs) : pollIntervalMs);
+        await sleep(
+          buffer.length > 0 ? Math.min(pollIntervalMs, m.batchingWindowMs) : pollIntervalMs,
+        );
       }
     }
     if (running) await flush();

@@ -37,5 +37,5 @@ function getBoolean(name: string, fallback: boolean, env: Env = process.env): bo
   throw new ConfigError(`Environment variable ${name} must be true or false, got '${raw}'`);
 }
 
-export { getBoolean, getNumber, getOptionalString, getString };
 export type { Env };
+export { getBoolean, getNumber, getOptionalString, getString };

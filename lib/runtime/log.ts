@@ -46,7 +46,9 @@ function createConsoleLog(scope: string, minLevel: Level = 'info'): Log {
   const emit = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
     if (LEVELS.indexOf(level) < min) return;
     const time = new Date().toISOString().slice(11, 19);
-    process.stderr.write(`${time} ${level.padEnd(5)} [${scope}] ${message}${formatFields(fields)}\n`);
+    process.stderr.write(
+      `${time} ${level.padEnd(5)} [${scope}] ${message}${formatFields(fields)}\n`,
+    );
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -25,7 +25,9 @@ describe('local event source mapping over DynamoDB Local streams', () => {
     let invocations = 0;
     const mapping: EventSourceMapping = {
       name: 'score',
-      filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['mention'] } } } }],
+      filters: [
+        { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['mention'] } } } },
+      ],
       batchSize: 10,
       batchingWindowMs: 100,
       maxRetries: 2,
@@ -56,19 +58,28 @@ describe('local event source mapping over DynamoDB Local streams', () => {
     const sks = ['a', 'b', 'c', 'poison', 'd', 'e', 'f'];
     for (const sk of sks) {
       await table.doc.send(
-        new PutCommand({ TableName: table.tableName, Item: { pk: 'P', sk, entityType: 'mention' } }),
+        new PutCommand({
+          TableName: table.tableName,
+          Item: { pk: 'P', sk, entityType: 'mention' },
+        }),
       );
     }
     // Not a mention: the filter keeps it away from the handler.
     await table.doc.send(
-      new PutCommand({ TableName: table.tableName, Item: { pk: 'P', sk: 'bucket', entityType: 'bucket' } }),
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: 'P', sk: 'bucket', entityType: 'bucket' },
+      }),
     );
     await pollers.whenIdle(20_000);
     await pollers.stop();
 
     // Assess
     expect(processed.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
-    const parked = readFileSync(dlq, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const parked = readFileSync(dlq, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(parked).toHaveLength(1);
     expect(parked[0].record.dynamodb.NewImage.sk.S).toBe('poison');
     expect(pollers.stats().score?.parked).toBe(1);
