@@ -4,11 +4,22 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Repositories } from '../domain/ports.ts';
-import type { Issue } from '../domain/types.ts';
+import type { Issue, Subscriber } from '../domain/types.ts';
 import { DEMO_ISSUES } from '../sources/demo.ts';
 
 const DEMO_TENANT_ID = 'demo';
 const DEMO_SCOPES = ['pantau/read', 'pantau/write', 'pantau/admin'];
+
+const DEMO_SUBSCRIBERS: Omit<Subscriber, 'tenantId' | 'issueId' | 'createdAt'>[] = [
+  { id: 'sub-demo-sms', channel: 'sms', address: '+6281100000000', minLevel: 'SIAGA', lang: 'id' },
+  {
+    id: 'sub-demo-email',
+    channel: 'email',
+    address: 'humas@instansi-demo.example',
+    minLevel: 'WASPADA',
+    lang: 'id',
+  },
+];
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -67,6 +78,11 @@ async function seedDemo(
     };
     await repos.issues.create(issue);
     issues.push(issue);
+    // Fictitious recipients (reserved .example domain, unallocated number) so the local outbox
+    // shows who would get which SMS and email.
+    for (const sub of DEMO_SUBSCRIBERS) {
+      await repos.subscribers.add({ ...sub, tenantId: DEMO_TENANT_ID, issueId: id, createdAt: now });
+    }
   }
   return { tenantId: DEMO_TENANT_ID, issues };
 }
