@@ -1,0 +1,124 @@
+/**
+ * Alerts over Amazon SNS: one publish per alert with per-protocol bodies, routed to
+ * subscribers by filter policies on the message attributes tenant, issue and severity.
+ */
+import {
+  PublishCommand,
+  type SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { PantauError } from '../domain/errors.ts';
+import type { AlertPublisher } from '../domain/ports.ts';
+import type { Alert, Subscriber } from '../domain/types.ts';
+import { levelRank } from '../domain/types.ts';
+import { formatEmail, formatSms, type Lang } from './messages.ts';
+import { assertSubscriberAddress } from './validate.ts';
+
+/** SNS Subject: printable ASCII, no line breaks, under 100 characters. */
+function snsSubject(subject: string): string {
+  const ascii = subject
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii.length <= 99 ? ascii : `${ascii.slice(0, 96)}...`;
+}
+
+/** The attributes filter policies match on; severity is a Number so `>=` works. */
+function messageAttributes(alert: Alert) {
+  return {
+    tenant: { DataType: 'String', StringValue: alert.tenantId },
+    issue: { DataType: 'String', StringValue: alert.issueId },
+    severity: { DataType: 'Number', StringValue: String(levelRank(alert.level)) },
+  };
+}
+
+/** The MessageStructure=json body: `default` is required; `sms` and `email` per protocol. */
+function messageBody(alert: Alert, lang: Lang, baseUrl: string | undefined): string {
+  const sms = formatSms(alert, lang, baseUrl);
+  const email = formatEmail(alert, lang, baseUrl);
+  return JSON.stringify({
+    default: `${email.subject}\n\n${email.text}`,
+    sms,
+    email: email.text,
+    'email-json': JSON.stringify({ subject: email.subject, text: email.text, alert }),
+  });
+}
+
+function createSnsPublisher(opts: {
+  sns: SNSClient;
+  topicArn: string;
+  baseUrl?: string;
+  lang?: Lang;
+}): AlertPublisher {
+  const lang = opts.lang ?? 'id';
+  return {
+    async publish(alert) {
+      const email = formatEmail(alert, lang, opts.baseUrl);
+      const out = await opts.sns.send(
+        new PublishCommand({
+          TopicArn: opts.topicArn,
+          MessageStructure: 'json',
+          Message: messageBody(alert, lang, opts.baseUrl),
+          Subject: snsSubject(email.subject),
+          MessageAttributes: messageAttributes(alert),
+        }),
+      );
+      if (!out.MessageId) {
+        throw new PantauError('publish_failed', `SNS returned no MessageId for alert ${alert.id}`);
+      }
+      return { messageId: out.MessageId };
+    },
+  };
+}
+
+/**
+ * The filter policy of one subscriber: its tenant, its issue, and every severity at or above
+ * its minimum level. Scope is MessageAttributes (the SNS default), set explicitly.
+ */
+function buildFilterPolicy(sub: Pick<Subscriber, 'tenantId' | 'issueId' | 'minLevel'>) {
+  return {
+    tenant: [sub.tenantId],
+    issue: [sub.issueId],
+    severity: [{ numeric: ['>=', levelRank(sub.minLevel)] as ['>=', number] }],
+  };
+}
+
+/** Creates the SNS subscription of a subscriber; returns its ARN (pending for unconfirmed email). */
+async function subscribe(sns: SNSClient, topicArn: string, sub: Subscriber): Promise<string> {
+  assertSubscriberAddress(sub);
+  const out = await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: sub.channel,
+      Endpoint: sub.address,
+      Attributes: {
+        FilterPolicy: JSON.stringify(buildFilterPolicy(sub)),
+        FilterPolicyScope: 'MessageAttributes',
+      },
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  if (!out.SubscriptionArn) {
+    throw new PantauError('subscribe_failed', `SNS returned no SubscriptionArn for ${sub.id}`);
+  }
+  return out.SubscriptionArn;
+}
+
+async function unsubscribe(sns: SNSClient, subscriptionArn: string): Promise<void> {
+  await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+}
+
+export {
+  buildFilterPolicy,
+  createSnsPublisher,
+  messageAttributes,
+  snsSubject,
+  subscribe,
+  unsubscribe,
+};
