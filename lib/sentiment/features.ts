@@ -1,0 +1,119 @@
+/**
+ * Hashed word and character n-gram features. Hashing keeps the model a fixed, small array with no
+ * vocabulary to ship or look up, and lets unseen spellings share character n-grams with known ones.
+ */
+import { NEG_PREFIX, tokenize } from './normalize.ts';
+
+interface FeatureSpec {
+  /** log2 of the number of hash buckets. */
+  bits: number;
+  /** Longest word n-gram (1 = unigrams only). */
+  wordMaxN: number;
+  charMinN: number;
+  charMaxN: number;
+  /** Characters of the normalised text used for character n-grams; bounds cost on long articles. */
+  charLimit: number;
+}
+
+interface Features {
+  /** Bucket indices; only the first `length` entries are valid. */
+  idx: Int32Array;
+  val: Float32Array;
+  length: number;
+}
+
+const WORD_SEED = 0x9e3779b1 | 0;
+const BIGRAM_SEED = 0x85ebca6b | 0;
+const CHAR_SEED = 0xc2b2ae35 | 0;
+const FNV_PRIME = 0x01000193;
+
+function fnv(str: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < str.length; i++) {
+    h ^= str.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h;
+}
+
+/** murmur3 finaliser: spreads FNV's weak low bits before masking. */
+function fmix(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function createExtractor(spec: FeatureSpec) {
+  const mask = (1 << spec.bits) - 1;
+  let idx = new Int32Array(4096);
+  let val = new Float32Array(4096);
+
+  function ensure(n: number): void {
+    if (n <= idx.length) return;
+    let size = idx.length;
+    while (size < n) size *= 2;
+    idx = new Int32Array(size);
+    val = new Float32Array(size);
+  }
+
+  /**
+   * Features of one text. The returned arrays are reused by the next call: copy them if you keep
+   * them (the trainer does).
+   */
+  function extract(text: string): Features {
+    const tokens = tokenize(text);
+    const words: string[] = [];
+    for (const t of tokens) words.push(t.startsWith(NEG_PREFIX) ? t.slice(NEG_PREFIX.length) : t);
+    let plain = ` ${words.join(' ')} `;
+    if (plain.length > spec.charLimit) plain = plain.slice(0, spec.charLimit);
+
+    const nWord = tokens.length * spec.wordMaxN;
+    const nChar = Math.max(0, plain.length) * (spec.charMaxN - spec.charMinN + 1);
+    ensure(nWord + nChar + 1);
+    let n = 0;
+
+    const wordHashes = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const h = fnv(tokens[i] as string, WORD_SEED);
+      wordHashes[i] = h;
+      idx[n++] = fmix(h) & mask;
+    }
+    if (spec.wordMaxN >= 2) {
+      for (let i = 1; i < tokens.length; i++) {
+        const h =
+          Math.imul((wordHashes[i - 1] as number) ^ BIGRAM_SEED, FNV_PRIME) ^
+          (wordHashes[i] as number);
+        idx[n++] = fmix(Math.imul(h, FNV_PRIME)) & mask;
+      }
+    }
+    const wordCount = n;
+
+    const len = plain.length;
+    for (let i = 0; i < len; i++) {
+      let h = CHAR_SEED;
+      for (let k = 0; k < spec.charMaxN && i + k < len; k++) {
+        h ^= plain.charCodeAt(i + k);
+        h = Math.imul(h, FNV_PRIME);
+        if (k + 1 >= spec.charMinN) idx[n++] = fmix(h) & mask;
+      }
+    }
+    const charCount = n - wordCount;
+
+    // Each block is L2-normalised on its own so long texts' many character n-grams do not drown
+    // the word features.
+    const wv = wordCount > 0 ? 1 / Math.sqrt(wordCount) : 0;
+    const cv = charCount > 0 ? 1 / Math.sqrt(charCount) : 0;
+    val.fill(wv, 0, wordCount);
+    val.fill(cv, wordCount, n);
+    return { idx, val, length: n };
+  }
+
+  return { extract };
+}
+
+export type { FeatureSpec, Features };
+export { createExtractor };

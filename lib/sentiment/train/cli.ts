@@ -1,0 +1,42 @@
+/**
+ * `npm run train:sentiment [-- --data DIR] [--extra corrections.tsv] [--out FILE]`
+ * Trains the built-in model from SmSA (minus the seeded dev slice), NusaX train and IndoLEM, plus
+ * optional corrections, and writes the versioned artifact. Same data and seed give the same bytes.
+ */
+import { writeFileSync } from 'node:fs';
+import { errorMessage } from '../../domain/errors.ts';
+import { parseArgs } from './args.ts';
+import { buildArtifact, DEFAULT_TRAIN_OPTIONS, loadTrainingData } from './pipeline.ts';
+
+const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE]
+  --data DIR    dataset folder (default ../shared/data from the repo root)
+  --extra FILE  corrections TSV, one 'text<TAB>label' a line (POSITIVE|NEGATIVE|NEUTRAL; MIXED skipped)
+  --out FILE    artifact path (default models/sentiment-id.json)`;
+
+function main(argv: string[]): number {
+  const args = parseArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = Date.now();
+  const data = loadTrainingData(args.data, DEFAULT_TRAIN_OPTIONS.seed, args.extra);
+  const artifact = buildArtifact(data);
+  const json = `${JSON.stringify(artifact)}\n`;
+  writeFileSync(args.out, json);
+  for (const d of artifact.manifest.datasets) console.error(`  ${d.name}: ${d.rows} rows`);
+  if (data.skippedMixed > 0)
+    console.error(`  corrections: ${data.skippedMixed} MIXED rows skipped`);
+  console.error(
+    `Wrote ${args.out}: ${artifact.manifest.version}, ${data.train.length} training rows, ` +
+      `${(json.length / 1024 / 1024).toFixed(2)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  console.error(`train:sentiment: ${errorMessage(err)}`);
+  process.exitCode = 1;
+}

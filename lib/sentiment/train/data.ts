@@ -1,0 +1,265 @@
+/**
+ * Dataset loaders. Only SmSA, NusaX and IndoLEM may go into the shipped model (their licences
+ * allow it with attribution); the policy-domain tweet sets are loaded for out-of-domain
+ * evaluation only and there is no code path that trains on them.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '../../domain/errors.ts';
+import type { DatasetEntry, ModelLabel } from '../model.ts';
+import { parseCsvObjects } from './csv.ts';
+
+interface Example {
+  text: string;
+  label: ModelLabel;
+}
+
+interface LoadedDataset {
+  entry: DatasetEntry;
+  examples: Example[];
+}
+
+function readText(path: string): string {
+  if (!existsSync(path)) throw new ValidationError(`Data file not found: ${path} (set --data DIR)`);
+  return readFileSync(path, 'utf8');
+}
+
+function sha256Of(parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+}
+
+function wordLabel(raw: string, source: string, row: number): ModelLabel {
+  switch (raw.trim().toLowerCase()) {
+    case 'positive':
+    case 'pos':
+    case '1':
+    case '1.0':
+      return 'POSITIVE';
+    case 'negative':
+    case 'neg':
+    case '-1':
+    case '-1.0':
+      return 'NEGATIVE';
+    case 'neutral':
+    case 'neu':
+    case '0':
+    case '0.0':
+      return 'NEUTRAL';
+    default:
+      throw new ValidationError(`${source}: row ${row} has unknown label '${raw}'`);
+  }
+}
+
+function loadSmsa(dataDir: string): LoadedDataset {
+  const file = 'smsa/train.tsv';
+  const raw = readText(join(dataDir, file));
+  const examples: Example[] = [];
+  raw.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const tab = line.lastIndexOf('\t');
+    if (tab < 0) throw new ValidationError(`${file}: line ${i + 1} has no tab`);
+    examples.push({ text: line.slice(0, tab), label: wordLabel(line.slice(tab + 1), file, i + 1) });
+  });
+  return {
+    entry: {
+      name: 'smsa',
+      files: [file],
+      sha256: sha256Of([raw]),
+      rows: examples.length,
+      licence: 'CC BY-SA 4.0 (NusaCrowd/SEACrowd catalogues); IndoNLU repository Apache-2.0',
+      citation: 'Purwarianti & Crisdayanti, ICAICTA 2019; Wilie et al., IndoNLU, AACL-IJCNLP 2020',
+    },
+    examples,
+  };
+}
+
+function loadNusax(dataDir: string, split: 'train' | 'valid' | 'test'): LoadedDataset {
+  const file = `nusax-senti-id/${split}.csv`;
+  const raw = readText(join(dataDir, file));
+  const examples = parseCsvObjects(raw, file).map((r, i) => ({
+    text: r.text ?? '',
+    label: wordLabel(r.label ?? '', file, i + 2),
+  }));
+  return {
+    entry: {
+      name: `nusax-senti-id/${split}`,
+      files: [file],
+      sha256: sha256Of([raw]),
+      rows: examples.length,
+      licence: 'CC BY-SA 4.0',
+      citation: 'Winata et al., NusaX, EACL 2023',
+    },
+    examples,
+  };
+}
+
+/** The five IndoLEM folds hold the same 5,048 rows; fold 0's train+dev+test is all of them. */
+function loadIndolem(dataDir: string): LoadedDataset {
+  const files = ['train0.csv', 'dev0.csv', 'test0.csv'].map((f) => `indolem-sentiment/${f}`);
+  const raws = files.map((f) => readText(join(dataDir, f)));
+  const seen = new Set<string>();
+  const examples: Example[] = [];
+  raws.forEach((raw, k) => {
+    parseCsvObjects(raw, files[k] as string).forEach((r, i) => {
+      const text = r.sentence ?? '';
+      if (seen.has(text)) return;
+      seen.add(text);
+      const s = (r.sentiment ?? '').trim();
+      if (s !== '0' && s !== '1')
+        throw new ValidationError(`${files[k]}: row ${i + 2} has unknown label '${s}'`);
+      examples.push({ text, label: s === '1' ? 'POSITIVE' : 'NEGATIVE' });
+    });
+  });
+  return {
+    entry: {
+      name: 'indolem-sentiment',
+      files,
+      sha256: sha256Of(raws),
+      rows: examples.length,
+      licence: 'CC BY-SA 4.0 per NusaCrowd/SEACrowd catalogues (no licence file upstream)',
+      citation: 'Koto et al., IndoLEM and IndoBERT, COLING 2020',
+    },
+    examples,
+  };
+}
+
+/** Out-of-domain, evaluation only: COVID-19 vaccine tweets (no licence stated). */
+function loadVaccines(dataDir: string): LoadedDataset {
+  const file = 'id-vaccines-tweets/id_vaccines_tweets.csv';
+  const raw = readText(join(dataDir, file));
+  const examples = parseCsvObjects(raw, file).map((r, i) => ({
+    text: r.norm ?? '',
+    label: wordLabel(r.posneg ?? '', file, i + 2),
+  }));
+  return { entry: evalOnlyEntry('id-vaccines-tweets', [file], raw, examples.length), examples };
+}
+
+/** Out-of-domain, evaluation only: ID-SA general tweets (no licence stated, noisy labels). */
+function loadIdsa(dataDir: string): LoadedDataset {
+  const file = 'idsa/idsa_labeled.tsv';
+  const raw = readText(join(dataDir, file));
+  const examples: Example[] = [];
+  raw.split('\n').forEach((line, i) => {
+    if (i === 0 || line.trim() === '') return;
+    const tab = line.indexOf('\t');
+    if (tab < 0) throw new ValidationError(`${file}: line ${i + 1} has no tab`);
+    examples.push({ text: line.slice(tab + 1), label: wordLabel(line.slice(0, tab), file, i + 1) });
+  });
+  return { entry: evalOnlyEntry('idsa', [file], raw, examples.length), examples };
+}
+
+/** Out-of-domain, evaluation only: IKN capital-relocation tweets (test fixture licence). */
+function loadIkn(dataDir: string): LoadedDataset {
+  const file = 'ikn-timeline/ikn_replay.tsv';
+  const raw = readText(join(dataDir, file));
+  const examples: Example[] = [];
+  raw.split('\n').forEach((line, i) => {
+    if (i === 0 || line.trim() === '') return;
+    const cols = line.split('\t');
+    if (cols.length !== 4)
+      throw new ValidationError(`${file}: line ${i + 1} has ${cols.length} columns`);
+    const label = (cols[3] as string).trim();
+    if (label === '') return;
+    examples.push({ text: cols[2] as string, label: wordLabel(label, file, i + 1) });
+  });
+  return { entry: evalOnlyEntry('ikn-timeline', [file], raw, examples.length), examples };
+}
+
+function evalOnlyEntry(name: string, files: string[], raw: string, rows: number): DatasetEntry {
+  return {
+    name,
+    files,
+    sha256: sha256Of([raw]),
+    rows,
+    licence: 'none stated: evaluation only, never trained on',
+    citation: '',
+  };
+}
+
+/**
+ * Corrections exported by `pantau corrections export`: `text<TAB>label`, label one of
+ * POSITIVE/NEGATIVE/NEUTRAL (any case). MIXED rows cannot train a three-class model and are
+ * counted as skipped; any other malformed line is an error naming the line.
+ */
+function loadExtra(path: string): LoadedDataset & { skippedMixed: number } {
+  const raw = readText(path);
+  const examples: Example[] = [];
+  let skippedMixed = 0;
+  raw.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const tab = line.lastIndexOf('\t');
+    if (tab <= 0) throw new ValidationError(`${path}: line ${i + 1} is not 'text<TAB>label'`);
+    const label = line.slice(tab + 1).trim();
+    if (i === 0 && label.toLowerCase() === 'label') return;
+    if (label.toUpperCase() === 'MIXED') {
+      skippedMixed++;
+      return;
+    }
+    examples.push({ text: line.slice(0, tab), label: wordLabel(label, path, i + 1) });
+  });
+  return {
+    entry: {
+      name: 'corrections',
+      files: [path.split('/').pop() ?? path],
+      sha256: sha256Of([raw]),
+      rows: examples.length,
+      licence: 'Pantau users’ corrections',
+      citation: '',
+    },
+    examples,
+    skippedMixed,
+  };
+}
+
+/** mulberry32: a tiny seeded PRNG so splits and shuffles are the same on every machine. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = tmp;
+  }
+  return items;
+}
+
+/** The seeded 10 % dev slice of SmSA train: the only data hyper-parameters are tuned on. */
+function splitDev<T>(rows: T[], seed: number, fraction = 0.1): { train: T[]; dev: T[] } {
+  const order = shuffleInPlace(
+    rows.map((_, i) => i),
+    seededRandom(seed),
+  );
+  const devCount = Math.round(rows.length * fraction);
+  const devIdx = new Set(order.slice(0, devCount));
+  return {
+    train: rows.filter((_, i) => !devIdx.has(i)),
+    dev: rows.filter((_, i) => devIdx.has(i)),
+  };
+}
+
+export type { Example, LoadedDataset };
+export {
+  loadExtra,
+  loadIdsa,
+  loadIkn,
+  loadIndolem,
+  loadNusax,
+  loadSmsa,
+  loadVaccines,
+  seededRandom,
+  shuffleInPlace,
+  splitDev,
+};
