@@ -1,0 +1,50 @@
+/**
+ * The one description of how a Lambda entry is bundled. The house function construct maps it to
+ * CDK's NodejsFunction bundling options and the bundle benchmark hands it to esbuild directly, so
+ * the sizes and load times the benchmark prints are those of what deploys.
+ *
+ * The AWS SDK is bundled, not left to the runtime's copy: the versions in package-lock.json are
+ * the versions that run (the Lambda-provided SDK moves on its own schedule and has shipped
+ * breaking middleware changes), and the minified, tree-shaken clients load faster than the full
+ * runtime packages. The cost is bundle bytes, which test/bench/bundles.bench.ts measures.
+ */
+
+/** ESM output has no `require`; some CommonJS dependencies call it for Node built-ins. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+interface HouseBundling {
+  readonly target: string;
+  readonly format: 'esm';
+  readonly platform: 'node';
+  readonly minify: boolean;
+  readonly sourcemap: boolean;
+  readonly mainFields: readonly string[];
+  readonly banner: string;
+  /** Nothing is external: see the module comment. */
+  readonly external: readonly string[];
+}
+
+const HOUSE_BUNDLING: HouseBundling = {
+  target: 'node22',
+  format: 'esm',
+  platform: 'node',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  external: [],
+};
+
+/** Handler entries, relative to the repository root, by function role. */
+const FUNCTION_ENTRIES = {
+  collect: 'functions/collect/handler.ts',
+  score: 'functions/score/handler.ts',
+  detect: 'functions/detect/handler.ts',
+  api: 'functions/api/handler.ts',
+} as const;
+
+type FunctionRole = keyof typeof FUNCTION_ENTRIES;
+
+export type { FunctionRole, HouseBundling };
+export { ESM_REQUIRE_BANNER, FUNCTION_ENTRIES, HOUSE_BUNDLING };
