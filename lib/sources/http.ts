@@ -17,6 +17,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Epoch ms: the client never sleeps or waits past it. */
   deadline?: number;
+  /**
+   * True for a response that goes back to the caller as is, even a 429 or 5xx: e.g. X's 429
+   * whose body says a usage cap is hit, which no retry can cure.
+   */
+  noRetry?: (res: HttpResponse) => boolean;
 }
 
 export interface HttpResponse {
@@ -286,7 +291,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         failure = error;
       }
 
-      if (res && !isRetryableStatus(res.status)) return res;
+      if (res && (!isRetryableStatus(res.status) || req.noRetry?.(res))) return res;
 
       const t = now();
       const serverAt = res ? retryAtFromHeaders(res.headers, t) : undefined;
