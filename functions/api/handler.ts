@@ -1,0 +1,43 @@
+/**
+ * api: API Gateway (REST, Lambda proxy) → the framework-free API in lib/api. Thin: the event is
+ * mapped to an ApiRequest, routed, and the response mapped back; every error is already a JSON
+ * response by then.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/api/apigw.ts';
+import { createApi } from '../../lib/api/app.ts';
+import { createAuthenticatorFromConfig } from '../../lib/api/auth.ts';
+import type { Api, ApiDeps } from '../../lib/api/types.ts';
+import { loadContainer } from '../../lib/runtime/container.ts';
+import { lambdaLogger } from '../../lib/runtime/log.ts';
+
+type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+function buildApiHandler(deps: ApiDeps): ProxyHandler {
+  const api: Api = createApi(deps);
+  return async (event) => toApiGatewayResult(await api(fromApiGatewayEvent(event)));
+}
+
+let ready: Promise<ProxyHandler> | undefined;
+
+async function init(): Promise<ProxyHandler> {
+  const { config, repos, log } = await loadContainer('api');
+  return buildApiHandler({
+    repos,
+    log,
+    authenticator: createAuthenticatorFromConfig(config.auth, repos),
+    publicBaseUrl: config.publicBaseUrl,
+  });
+}
+
+const handler = middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  ready ??= init().catch((err: unknown) => {
+    ready = undefined;
+    throw err;
+  });
+  return (await ready)(event);
+}).use(injectLambdaContext(lambdaLogger, { resetKeys: true }));
+
+export { buildApiHandler, handler };

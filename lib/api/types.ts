@@ -1,0 +1,65 @@
+/**
+ * The framework-free HTTP contract shared by the Lambda adapter (API Gateway proxy events) and
+ * the node:http adapter (local server, tests, benchmarks). Routes only ever see these shapes.
+ */
+import type { Repositories, SentimentAnalyzer } from '../domain/ports.ts';
+import type { Subscriber } from '../domain/types.ts';
+import type { Log } from '../runtime/log.ts';
+
+export interface ApiRequest {
+  method: string;
+  /** Raw path, percent-encoded as received; the router decodes segment by segment. */
+  path: string;
+  query: Record<string, string | undefined>;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: string | undefined;
+  requestId?: string;
+  sourceIp?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Who is calling, as established by a verified credential: the only source of the tenant. */
+export interface Principal {
+  tenantId: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export interface Authenticator {
+  /** Throws UnauthorizedError for a missing, malformed, forged, expired or revoked credential. */
+  authenticate(authorizationHeader: string | undefined): Promise<Principal>;
+}
+
+/** SNS subscriptions in AWS; absent locally, where the outbox delivers to every subscriber. */
+export interface Subscriptions {
+  subscribe(sub: Subscriber): Promise<void>;
+  unsubscribe(sub: Subscriber): Promise<void>;
+}
+
+export interface ApiDeps {
+  repos: Repositories;
+  authenticator: Authenticator;
+  now?: () => Date;
+  analyzer?: SentimentAnalyzer;
+  log?: Log;
+  publicBaseUrl?: string;
+  subscriptions?: Subscriptions;
+  /**
+   * The tenant whose admins operate the platform: only they create tenants and see other
+   * tenants. Defaults to 'platform'. Every other admin manages its own tenant only.
+   */
+  operatorTenantId?: string;
+  /** Best-effort per-client limit inside one process; API Gateway usage plans do the real one. */
+  rateLimit?: { requestsPerMinute: number };
+}
+
+export type Api = (req: ApiRequest) => Promise<ApiResponse>;
+
+export const SCOPES = ['pantau/read', 'pantau/write', 'pantau/admin'] as const;
+export type Scope = (typeof SCOPES)[number];
