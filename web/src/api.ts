@@ -1,0 +1,125 @@
+/** The /v1 API client: bearer token, JSON both ways, typed errors from `{"error":{code,message}}`. */
+import type {
+  Alert,
+  AlertStatus,
+  BucketWidth,
+  Issue,
+  Mention,
+  Page,
+  SentimentLabel,
+  Stats,
+  Subscriber,
+} from './types.ts';
+
+class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface ApiClient {
+  issues(): Promise<Issue[]>;
+  issue(id: string): Promise<Issue>;
+  stats(
+    issueId: string,
+    q: { interval: BucketWidth; from?: string; to?: string; breakdown?: boolean },
+  ): Promise<Stats>;
+  mentions(issueId: string, q: Query): Promise<Page<Mention>>;
+  alerts(status?: AlertStatus): Promise<Alert[]>;
+  issueAlerts(issueId: string): Promise<Alert[]>;
+  alert(id: string): Promise<Alert>;
+  transition(id: string, action: 'ack' | 'resolve', note?: string): Promise<Alert>;
+  correct(
+    mentionId: string,
+    label: SentimentLabel,
+  ): Promise<{ id: string; label: SentimentLabel; previous?: SentimentLabel }>;
+  subscribers(issueId: string): Promise<Subscriber[]>;
+  addSubscriber(
+    issueId: string,
+    body: Pick<Subscriber, 'channel' | 'address' | 'minLevel' | 'lang'>,
+  ): Promise<Subscriber>;
+  removeSubscriber(issueId: string, subId: string): Promise<void>;
+}
+
+function queryString(q: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function createApiClient(opts: {
+  baseUrl: string;
+  token: () => string | undefined;
+  onUnauthorized: () => void;
+  fetchImpl?: typeof fetch;
+}): ApiClient {
+  const doFetch = opts.fetchImpl ?? fetch.bind(globalThis);
+  const enc = encodeURIComponent;
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await doFetch(`${opts.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ApiError(res.status, 'bad_response', `HTTP ${res.status}: not JSON`);
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      if (res.status === 401) opts.onUnauthorized();
+      throw new ApiError(
+        res.status,
+        err?.code ?? 'http_error',
+        err?.message ?? `HTTP ${res.status}`,
+      );
+    }
+    return json as T;
+  }
+
+  return {
+    issues: async () => (await call<Page<Issue>>('GET', '/v1/issues')).items,
+    issue: (id) => call('GET', `/v1/issues/${enc(id)}`),
+    stats: (issueId, q) => call('GET', `/v1/issues/${enc(issueId)}/stats${queryString(q)}`),
+    mentions: (issueId, q) => call('GET', `/v1/issues/${enc(issueId)}/mentions${queryString(q)}`),
+    alerts: async (status) =>
+      (await call<Page<Alert>>('GET', `/v1/alerts${queryString({ status, limit: 200 })}`)).items,
+    issueAlerts: async (issueId) =>
+      (await call<Page<Alert>>('GET', `/v1/issues/${enc(issueId)}/alerts`)).items,
+    alert: (id) => call('GET', `/v1/alerts/${enc(id)}`),
+    transition: (id, action, note) =>
+      call('POST', `/v1/alerts/${enc(id)}/${action}`, note ? { note } : {}),
+    correct: (mentionId, label) =>
+      call('POST', `/v1/mentions/${enc(mentionId)}/sentiment`, { label }),
+    subscribers: async (issueId) =>
+      (await call<Page<Subscriber>>('GET', `/v1/issues/${enc(issueId)}/subscribers`)).items,
+    addSubscriber: (issueId, body) => call('POST', `/v1/issues/${enc(issueId)}/subscribers`, body),
+    removeSubscriber: (issueId, subId) =>
+      call('DELETE', `/v1/issues/${enc(issueId)}/subscribers/${enc(subId)}`),
+  };
+}
+
+export type { ApiClient };
+export { ApiError, createApiClient, queryString };
