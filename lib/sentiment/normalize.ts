@@ -28,8 +28,11 @@ const NON_ASCII_RE = /[^\u0020-\u007e\t\n\r]/;
 const PICTO_RE = /\p{Extended_Pictographic}/gu;
 const REDUP_RE = /\b([a-z]{2,})2([a-z]*)\b/g;
 const ELONGATION_RE = /([a-z])\1{2,}/g;
-const TOKEN_RE = /_[a-z]+_|[a-z0-9]+(?:['-][a-z0-9]+)*|[!?]|[.,;:]|\p{Extended_Pictographic}/gu;
+const TOKEN_RE =
+  /_[a-z]+_|[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+(?:['-][a-z0-9]+)*|[!?]|[.,;:]|\p{Extended_Pictographic}/gu;
 const LAUGH_RE = /^(?:w*k+w+k*[wk]*|(?:h+[aeiou]+){2,}h?|(?:[aeiou]?h+){3,})$/;
+/** Only words take the negation mark: placeholders and emoji keep their own polarity. */
+const WORD_START_RE = /^[a-z]/;
 const DIGITS_RE = /^[0-9][0-9.,]*$/;
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
@@ -44,6 +47,7 @@ function splitHashtag(_m: string, tag: string): string {
   // #HargaBerasNaik → harga beras naik: the words inside a hashtag carry the sentiment.
   const words = tag
     .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([A-Za-z])([0-9])/g, '$1 $2')
     .replace(/_/g, ' ');
   return ` _hashtag_ ${words} `;
@@ -121,7 +125,7 @@ function tokenize(raw: string): string[] {
         out.push(t);
         continue;
       }
-      if (negate && !INTENSIFIERS.has(t) && t.charCodeAt(0) !== 95 /* _ */) {
+      if (negate && !INTENSIFIERS.has(t) && WORD_START_RE.test(t)) {
         out.push(NEG_PREFIX + t);
         negate = false;
         continue;

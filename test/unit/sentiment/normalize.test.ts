@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { NEG_PREFIX, tokenize } from '../../../lib/sentiment/normalize.ts';
+
+const neg = (w: string) => `${NEG_PREFIX}${w}`;
+
+describe('tokenize: informal spelling', () => {
+  it('maps the common abbreviations to standard words', () => {
+    expect(tokenize('udh yg dr tdk bgt')).toEqual(['sudah', 'yang', 'dari', 'tidak', 'banget']);
+  });
+
+  it('treats every informal negator as tidak', () => {
+    for (const n of ['gak', 'nggak', 'ga', 'gk', 'tdk', 'enggak', 'kagak', 'ndak']) {
+      expect(tokenize(`${n} enak`)).toEqual(['tidak', neg('enak')]);
+    }
+  });
+
+  it('collapses letters repeated three or more times and marks the elongation', () => {
+    expect(tokenize('mantappp bangettt')).toEqual(['mantap', '_elong_', 'banget', '_elong_']);
+  });
+
+  it('keeps legitimate double letters', () => {
+    expect(tokenize('maaf saat ini')).toEqual(['maaf', 'saat', 'ini']);
+  });
+
+  it('expands number reduplication (anak2 → anak-anak, mesra2an → mesra-mesraan)', () => {
+    expect(tokenize('anak2 mesra2an')).toEqual(['anak-anak', 'mesra-mesraan']);
+  });
+
+  it('turns laughter of any length into one token', () => {
+    expect(tokenize('wkwkwk hahaha')).toEqual(['_laugh_', '_laugh_']);
+  });
+
+  it('expands a slang entry that stands for two words', () => {
+    expect(tokenize('makasih')).toEqual(['terima', 'kasih']);
+  });
+});
+
+describe('tokenize: negation', () => {
+  it('marks the word after a negator', () => {
+    expect(tokenize('tidak bagus')).toEqual(['tidak', neg('bagus')]);
+    expect(tokenize('gak jelek')).toEqual(['tidak', neg('jelek')]);
+  });
+
+  it('skips intensifiers so the negation reaches the evaluative word', () => {
+    expect(tokenize('tidak terlalu bagus')).toEqual(['tidak', 'terlalu', neg('bagus')]);
+    expect(tokenize('gak begitu jelek')).toEqual(['tidak', 'begitu', neg('jelek')]);
+  });
+
+  it('negates only one content word', () => {
+    expect(tokenize('tidak enak makanannya')).toEqual(['tidak', neg('enak'), 'makanannya']);
+  });
+
+  it('stops at punctuation and at a contrastive conjunction', () => {
+    expect(tokenize('tidak, bagus')).toEqual(['tidak', 'bagus']);
+    expect(tokenize('tidak tapi bagus')).toEqual(['tidak', 'tapi', 'bagus']);
+  });
+
+  it('does not negate placeholders such as emoji polarity tokens', () => {
+    expect(tokenize('gak 😡')).toEqual(['tidak', '😡', '_emoneg_']);
+  });
+});
+
+describe('tokenize: social-media entities', () => {
+  it('replaces URLs and @mentions with placeholders', () => {
+    expect(tokenize('cek https://t.co/AbC123 dan www.kemenkes.go.id/info @Kemenkes_RI')).toEqual([
+      'cek',
+      '_url_',
+      'dan',
+      '_url_',
+      '_user_',
+    ]);
+  });
+
+  it('leaves e-mail addresses alone instead of reading them as mentions', () => {
+    expect(tokenize('kirim ke humas@kota.go.id')).not.toContain('_user_');
+  });
+
+  it('splits camel-case hashtags into words', () => {
+    expect(tokenize('#HargaBerasNaik #BPJSRibet')).toEqual([
+      '_hashtag_',
+      'harga',
+      'beras',
+      'naik',
+      '_hashtag_',
+      'bpjs',
+      'rumit',
+    ]);
+  });
+
+  it('keeps emoji as tokens and adds their polarity', () => {
+    expect(tokenize('mantap 👍')).toEqual(['mantap', '👍', '_emopos_']);
+    expect(tokenize('banjir lagi 😭')).toEqual(['banjir', 'lagi', '😭', '_emoneg_']);
+    expect(tokenize('😂')).toEqual(['😂', '_emolaugh_']);
+  });
+
+  it('splits emoji written without spaces', () => {
+    expect(tokenize('macet😡😡')).toEqual(['macet', '😡', '_emoneg_', '😡', '_emoneg_']);
+  });
+
+  it('recognises emoticons', () => {
+    expect(tokenize('oke :)')).toEqual(['oke', '_emopos_']);
+    expect(tokenize('kecewa :(')).toEqual(['kecewa', '_emoneg_']);
+    expect(tokenize('lucu xD')).toEqual(['lucu', '_emolaugh_']);
+  });
+
+  it('folds styled Unicode letters to plain ones', () => {
+    expect(tokenize('𝐛𝐚𝐠𝐮𝐬')).toEqual(['bagus']);
+  });
+
+  it('maps numbers, prices included, to one placeholder', () => {
+    expect(tokenize('Rp 15.000 naik 20%')).toEqual(['rp', '_num_', 'naik', '_num_']);
+  });
+
+  it('keeps ! and ? as tokens', () => {
+    expect(tokenize('kapan?!')).toEqual(['kapan', '?', '!']);
+  });
+
+  it('returns no tokens for empty or whitespace input', () => {
+    expect(tokenize('')).toEqual([]);
+    expect(tokenize('   \n ')).toEqual([]);
+  });
+});
