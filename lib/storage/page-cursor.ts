@@ -40,8 +40,10 @@ function createPageCursorCodec(secret?: string): PageCursorCodec {
       if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw invalid();
       if (!CURSOR_SHAPE.test(cursor)) throw invalid();
       const [body = '', sig = ''] = cursor.split('.');
-      const given = Buffer.from(sig, 'base64url');
-      const expected = mac(scope, body);
+      // Compared as canonical text: decoding first would accept variants of the last character
+      // that differ only in its unused bits.
+      const given = Buffer.from(sig, 'utf8');
+      const expected = Buffer.from(mac(scope, body).toString('base64url'), 'utf8');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
       let parsed: unknown;
       try {
