@@ -79,8 +79,7 @@ function lex(query: string): Tok[] {
       i++;
       let body = '';
       while (i < n && !['"', '\u201c', '\u201d'].includes(query[i] as string)) body += query[i++];
-      if (i >= n)
-        fail(query, n, "a closing '\"' for the phrase opened at " + start, 'end of query');
+      if (i >= n) fail(query, n, `a closing '"' for the phrase opened at ${start}`, 'end of query');
       i++;
       toks.push({ kind: 'phrase', text: body, pos: start });
       continue;

@@ -1,0 +1,373 @@
+/**
+ * The collect use case, shared by every source: list the active issues that use the source, let
+ * the adapter split them into scopes, and for each scope read the cursor, fetch, match every post
+ * against each issue's query and languages, store new mentions, and only then move the cursor.
+ *
+ * Guarantees (DESIGN "Nothing lost, nothing twice"):
+ * - a cursor moves only after every mention of its fetch is stored, so a crash or a failed write
+ *   re-fetches the same window next time, and conditional writes make that re-run write nothing twice;
+ * - one failing scope (feed, issue) is recorded and the others go on;
+ * - a rate limit, an exhausted quota or an auth failure stops the source for this run (every scope
+ *   shares the credential) and is recorded with its `until`; later runs skip the source until then;
+ * - no scope starts when less than `reserveMs` is left before the deadline, so the Lambda stores
+ *   what it has and checkpoints before its time budget runs out.
+ */
+import {
+  errorMessage,
+  SourceAuthError,
+  SourceQuotaExhaustedError,
+  SourceRateLimitedError,
+  ValidationError,
+} from '../domain/errors.ts';
+import type { CollectScope, Repositories, SourceAdapter } from '../domain/ports.ts';
+import type {
+  Issue,
+  Mention,
+  Post,
+  SourceHealth,
+  SourceName,
+  SourceStatus,
+} from '../domain/types.ts';
+import { compileMatcher, type Matcher, normalizeLang } from '../query/index.ts';
+import { encodeMentionId, mentionSk } from '../storage/keys.ts';
+
+export interface ScopeReport {
+  scope: string;
+  /** Posts the adapter returned. */
+  postsSeen: number;
+  /** (post, issue) pairs that matched. */
+  matched: number;
+  written: number;
+  /** Matches already stored (a re-run over the same window). */
+  duplicates: number;
+  /** Posts rejected as malformed plus a failure of the scope itself. */
+  errors: number;
+  requests: number;
+  cursorAdvanced: boolean;
+  error?: string;
+}
+
+export interface CollectReport {
+  source: SourceName;
+  startedAt: string;
+  finishedAt: string;
+  issues: number;
+  scopes: ScopeReport[];
+  /** Scopes not attempted because the source stopped (deadline, rate limit, abort). */
+  skippedScopes: string[];
+  stoppedBy?:
+    | 'deadline'
+    | 'aborted'
+    | 'rate-limited'
+    | 'quota-exhausted'
+    | 'auth-failed'
+    | 'backoff';
+  postsSeen: number;
+  matched: number;
+  written: number;
+  duplicates: number;
+  errors: number;
+  requests: number;
+  status: SourceStatus;
+}
+
+export interface CollectDeps {
+  repos: Pick<Repositories, 'issues' | 'mentions' | 'cursors' | 'sourceStatus'>;
+  adapters: Partial<Record<SourceName, SourceAdapter>>;
+  now?: () => Date;
+  log?: (msg: string, fields?: object) => void;
+  /** Time kept free before the deadline to store the last scope's mentions. Default 5,000 ms. */
+  reserveMs?: number;
+  /** Concurrent conditional writes per scope. Default 16. */
+  writeConcurrency?: number;
+}
+
+export interface CollectRunOptions {
+  /** Epoch ms by which the run must have returned. Default: 4 minutes from now. */
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+export interface CollectUseCase {
+  run(source: SourceName, opts?: CollectRunOptions): Promise<CollectReport>;
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DEFAULT_BUDGET_MS = 4 * 60_000;
+
+/** Returns a reason when a post cannot become a mention; the store would reject it anyway. */
+function postProblem(post: Post, source: SourceName): string | undefined {
+  if (!post || typeof post !== 'object') return 'not an object';
+  if (post.source !== source) return `source '${String(post.source)}' from the ${source} adapter`;
+  if (typeof post.sourceId !== 'string' || post.sourceId === '' || post.sourceId.length > 512) {
+    return 'sourceId must be 1-512 characters';
+  }
+  if (typeof post.createdAt !== 'string' || !ISO_UTC.test(post.createdAt)) {
+    return `createdAt '${String(post.createdAt)}' is not ISO-8601 UTC with milliseconds`;
+  }
+  if (Number.isNaN(Date.parse(post.createdAt))) return `createdAt '${post.createdAt}' is invalid`;
+  if (typeof post.text !== 'string') return 'text is missing';
+  return undefined;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+function stopKind(error: unknown): 'rate-limited' | 'quota-exhausted' | 'auth-failed' | undefined {
+  if (error instanceof SourceRateLimitedError) return 'rate-limited';
+  if (error instanceof SourceQuotaExhaustedError) return 'quota-exhausted';
+  if (error instanceof SourceAuthError) return 'auth-failed';
+  return undefined;
+}
+
+/**
+ * A rate limit that concerns one scope only (FeedRateLimitedError: one portal of many). Matched by
+ * shape so the use case does not depend on any one adapter.
+ */
+function scopedRetryAt(error: unknown): number | undefined {
+  if (error instanceof SourceRateLimitedError || error instanceof SourceQuotaExhaustedError) {
+    return undefined;
+  }
+  const e = error as { code?: unknown; retryAt?: unknown };
+  return e?.code === 'rate_limited' && e.retryAt instanceof Date ? e.retryAt.getTime() : undefined;
+}
+
+function createCollectUseCase(deps: CollectDeps): CollectUseCase {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  const reserveMs = deps.reserveMs ?? 5_000;
+  const writeConcurrency = Math.max(1, deps.writeConcurrency ?? 16);
+  const matchers = new Map<string, Matcher>();
+
+  function matcherOf(issue: Issue): Matcher {
+    let m = matchers.get(issue.query);
+    if (!m) {
+      m = compileMatcher(issue.query);
+      matchers.set(issue.query, m);
+    }
+    return m;
+  }
+
+  function languageOk(issue: Issue, post: Post): boolean {
+    if (!issue.languages || issue.languages.length === 0) return true;
+    const lang = normalizeLang(post.lang ?? 'und');
+    // An untagged post is kept: the score step detects its language, the API can filter later.
+    return lang === 'und' || issue.languages.some((l) => normalizeLang(l) === lang);
+  }
+
+  async function runScope(
+    source: SourceName,
+    adapter: SourceAdapter,
+    scope: CollectScope,
+    ctx: { now: Date; deadline: number; signal?: AbortSignal },
+    report: ScopeReport,
+  ): Promise<void> {
+    const cursor = await deps.repos.cursors.get(source, scope.scope);
+    const result = await adapter.fetch(scope, cursor, ctx);
+    report.requests += result.requests;
+    report.postsSeen += result.posts.length;
+    const collectedAt = now().toISOString();
+    const mentions: Mention[] = [];
+    for (const post of result.posts) {
+      const problem = postProblem(post, source);
+      if (problem) {
+        report.errors++;
+        report.error = `malformed post ${String(post?.sourceId)}: ${problem}`;
+        log('collect: malformed post skipped', { source, scope: scope.scope, problem });
+        continue;
+      }
+      for (const issue of scope.issues) {
+        if (!languageOk(issue, post) || !matcherOf(issue)(post)) continue;
+        const sk = mentionSk(post.createdAt, post.source, post.sourceId);
+        mentions.push({
+          ...post,
+          tenantId: issue.tenantId,
+          issueId: issue.id,
+          id: encodeMentionId(issue.id, sk),
+          collectedAt,
+        });
+      }
+    }
+    report.matched += mentions.length;
+    await forEachLimited(mentions, writeConcurrency, async (m) => {
+      if (await deps.repos.mentions.putNew(m)) report.written++;
+      else report.duplicates++;
+    });
+    // Only now: every mention of this fetch is stored.
+    if (result.cursor) {
+      await deps.repos.cursors.put(source, scope.scope, result.cursor);
+      report.cursorAdvanced = true;
+    }
+  }
+
+  async function run(source: SourceName, opts: CollectRunOptions = {}): Promise<CollectReport> {
+    const started = now();
+    const startedAt = started.toISOString();
+    const deadline = opts.deadline ?? started.getTime() + DEFAULT_BUDGET_MS;
+    const adapter = deps.adapters[source];
+    if (!adapter) throw new ValidationError(`No adapter configured for source '${source}'`);
+
+    const report: CollectReport = {
+      source,
+      startedAt,
+      finishedAt: startedAt,
+      issues: 0,
+      scopes: [],
+      skippedScopes: [],
+      postsSeen: 0,
+      matched: 0,
+      written: 0,
+      duplicates: 0,
+      errors: 0,
+      requests: 0,
+      status: { source, status: 'ok', lastRunAt: startedAt, postsSeen: 0, mentionsWritten: 0 },
+    };
+
+    // A source still under a rate limit or an exhausted quota is left alone until `until`.
+    const previous = (await deps.repos.sourceStatus.list()).find((s) => s.source === source);
+    if (
+      previous?.until &&
+      (previous.status === 'rate-limited' || previous.status === 'quota-exhausted') &&
+      Date.parse(previous.until) > started.getTime()
+    ) {
+      report.stoppedBy = 'backoff';
+      report.status = previous;
+      report.finishedAt = now().toISOString();
+      log('collect: source backing off', { source, until: previous.until });
+      return report;
+    }
+
+    const issues: Issue[] = [];
+    for (const issue of await deps.repos.issues.listActive()) {
+      if (!issue.sources.includes(source)) continue;
+      try {
+        matcherOf(issue);
+        issues.push(issue);
+      } catch (error) {
+        // Saved queries are validated; one that no longer parses must not stop the others.
+        report.errors++;
+        report.status.lastError = `issue ${issue.id}: ${errorMessage(error)}`;
+        log('collect: issue query rejected', {
+          source,
+          issueId: issue.id,
+          error: errorMessage(error),
+        });
+      }
+    }
+    report.issues = issues.length;
+    const scopes = issues.length > 0 ? adapter.scopes(issues) : [];
+
+    let health: SourceHealth = 'ok';
+    let until: string | undefined;
+    let lastError = report.status.lastError;
+    let failedScopes = 0;
+    const scopeLimits: number[] = [];
+
+    for (const [i, scope] of scopes.entries()) {
+      if (opts.signal?.aborted) report.stoppedBy = 'aborted';
+      else if (Date.now() >= deadline - reserveMs) report.stoppedBy = 'deadline';
+      if (report.stoppedBy) {
+        report.skippedScopes.push(...scopes.slice(i).map((s) => s.scope));
+        break;
+      }
+      const sr: ScopeReport = {
+        scope: scope.scope,
+        postsSeen: 0,
+        matched: 0,
+        written: 0,
+        duplicates: 0,
+        errors: 0,
+        requests: 0,
+        cursorAdvanced: false,
+      };
+      report.scopes.push(sr);
+      try {
+        await runScope(
+          source,
+          adapter,
+          scope,
+          {
+            now: now(),
+            deadline: deadline - reserveMs,
+            signal: opts.signal,
+          },
+          sr,
+        );
+        if (sr.error) lastError = `${scope.scope}: ${sr.error}`;
+      } catch (error) {
+        sr.errors++;
+        sr.error = errorMessage(error);
+        lastError = `${scope.scope}: ${sr.error}`;
+        failedScopes++;
+        log('collect: scope failed', { source, scope: scope.scope, error: sr.error });
+        const scopedRetry = scopedRetryAt(error);
+        if (scopedRetry) scopeLimits.push(scopedRetry);
+        const kind = stopKind(error);
+        if (kind) {
+          health = kind;
+          if (
+            error instanceof SourceRateLimitedError ||
+            error instanceof SourceQuotaExhaustedError
+          ) {
+            until = error.retryAt.toISOString();
+          }
+          report.stoppedBy = kind;
+          report.skippedScopes.push(...scopes.slice(i + 1).map((s) => s.scope));
+          break;
+        }
+      }
+    }
+
+    for (const s of report.scopes) {
+      report.postsSeen += s.postsSeen;
+      report.matched += s.matched;
+      report.written += s.written;
+      report.duplicates += s.duplicates;
+      report.errors += s.errors;
+      report.requests += s.requests;
+    }
+    if (health === 'ok' && failedScopes > 0 && failedScopes === report.scopes.length) {
+      // Every scope limited on its own (each RSS portal separately): the source as a whole waits.
+      if (scopeLimits.length === failedScopes) {
+        health = 'rate-limited';
+        until = new Date(Math.min(...scopeLimits)).toISOString();
+      } else {
+        health = 'error';
+      }
+    }
+    report.finishedAt = now().toISOString();
+    report.status = {
+      source,
+      status: health,
+      lastRunAt: startedAt,
+      ...(until ? { until } : {}),
+      ...(lastError ? { lastError: lastError.slice(0, 1000) } : {}),
+      postsSeen: report.postsSeen,
+      mentionsWritten: report.written,
+    };
+    await deps.repos.sourceStatus.put(report.status);
+    log('collect: run finished', {
+      source,
+      status: health,
+      scopes: report.scopes.length,
+      skipped: report.skippedScopes.length,
+      postsSeen: report.postsSeen,
+      written: report.written,
+      duplicates: report.duplicates,
+      errors: report.errors,
+    });
+    return report;
+  }
+
+  return { run };
+}
+
+export { createCollectUseCase };
