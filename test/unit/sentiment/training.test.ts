@@ -1,0 +1,177 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lib/domain/errors.ts';
+import { argmax, fromArtifact, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
+import { parseCsv } from '../../../lib/sentiment/train/csv.ts';
+import { type Example, loadExtra, splitDev } from '../../../lib/sentiment/train/data.ts';
+import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
+import {
+  buildArtifact,
+  DEFAULT_TRAIN_OPTIONS,
+  type TrainingData,
+} from '../../../lib/sentiment/train/pipeline.ts';
+
+const POS = [
+  'enak sekali',
+  'bagus banget',
+  'pelayanan ramah',
+  'mantap puas',
+  'sangat membantu',
+  'cepat dan murah',
+];
+const NEG = [
+  'tidak enak',
+  'jelek sekali',
+  'pelayanan buruk',
+  'kecewa berat',
+  'lambat dan mahal',
+  'rusak parah',
+];
+const NEU = [
+  'besok rapat jam sembilan',
+  'kantor buka senin',
+  'info pendaftaran',
+  'jadwal bus baru',
+  'pengumuman resmi',
+  'lokasi di jalan sudirman',
+];
+
+function tinyData(): TrainingData {
+  const train: Example[] = [
+    ...POS.map((text) => ({ text, label: 'POSITIVE' as const })),
+    ...NEG.map((text) => ({ text, label: 'NEGATIVE' as const })),
+    ...NEU.map((text) => ({ text, label: 'NEUTRAL' as const })),
+  ];
+  return {
+    train,
+    smsaDev: [],
+    nusaxValid: [],
+    datasets: [
+      {
+        name: 'tiny',
+        files: [],
+        sha256: '0'.repeat(64),
+        rows: train.length,
+        licence: 'test',
+        citation: '',
+      },
+    ],
+    skippedMixed: 0,
+  };
+}
+
+const smallOptions = {
+  ...DEFAULT_TRAIN_OPTIONS,
+  spec: { ...DEFAULT_TRAIN_OPTIONS.spec, bits: 12 },
+  epochs: 20,
+};
+
+describe('training', () => {
+  it('is deterministic: same data and seed give the same artifact bytes', () => {
+    const a = JSON.stringify(buildArtifact(tinyData(), smallOptions));
+    const b = JSON.stringify(buildArtifact(tinyData(), smallOptions));
+    expect(a).toBe(b);
+  });
+
+  it('changes the version when the seed changes the weights', () => {
+    const a = buildArtifact(tinyData(), smallOptions);
+    const b = buildArtifact(tinyData(), { ...smallOptions, seed: smallOptions.seed + 1 });
+    expect(a.manifest.version).not.toBe(b.manifest.version);
+  });
+
+  it('learns its training data', () => {
+    const model = fromArtifact(buildArtifact(tinyData(), smallOptions));
+    const data = tinyData();
+    const predicted = data.train.map(
+      (e) => MODEL_LABELS[argmax(model.predict(e.text))] as Example['label'],
+    );
+    expect(
+      evaluate(
+        data.train.map((e) => e.label),
+        predicted,
+      ).accuracy,
+    ).toBe(1);
+  });
+});
+
+describe('splitDev', () => {
+  it('is a seeded, disjoint 10 % slice', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => i);
+    const a = splitDev(rows, 7);
+    expect(a.dev).toHaveLength(100);
+    expect(a.train).toHaveLength(900);
+    expect(new Set([...a.train, ...a.dev]).size).toBe(1000);
+    expect(splitDev(rows, 7).dev).toEqual(a.dev);
+    expect(splitDev(rows, 8).dev).not.toEqual(a.dev);
+  });
+});
+
+describe('loadExtra (corrections TSV)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-extra-'));
+
+  it('reads text<TAB>label rows in any case, skipping a header and counting MIXED', () => {
+    const file = join(dir, 'ok.tsv');
+    writeFileSync(
+      file,
+      'text\tlabel\njalan rusak\tNEGATIVE\nmantap\tpositive\nrapat besok\tNeutral\ncampur\tMIXED\n\n',
+    );
+    const r = loadExtra(file);
+    expect(r.examples).toEqual([
+      { text: 'jalan rusak', label: 'NEGATIVE' },
+      { text: 'mantap', label: 'POSITIVE' },
+      { text: 'rapat besok', label: 'NEUTRAL' },
+    ]);
+    expect(r.skippedMixed).toBe(1);
+    expect(r.entry.rows).toBe(3);
+  });
+
+  it('rejects a line without a label, naming the line', () => {
+    const file = join(dir, 'bad.tsv');
+    writeFileSync(file, 'jalan rusak\tNEGATIVE\nno label here\n');
+    expect(() => loadExtra(file)).toThrow(ValidationError);
+    expect(() => loadExtra(file)).toThrow(/line 2/);
+  });
+
+  it('rejects an unknown label', () => {
+    const file = join(dir, 'label.tsv');
+    writeFileSync(file, 'jalan rusak\tANGRY\n');
+    expect(() => loadExtra(file)).toThrow(/unknown label 'ANGRY'/);
+  });
+
+  it('says which file is missing', () => {
+    expect(() => loadExtra(join(dir, 'nope.tsv'))).toThrow(/not found/);
+  });
+});
+
+describe('parseCsv', () => {
+  it('handles quotes, doubled quotes, commas and newlines inside fields', () => {
+    expect(parseCsv('a,b\n"x, ""y""","line1\nline2"\r\nplain,2\n', 't')).toEqual([
+      ['a', 'b'],
+      ['x, "y"', 'line1\nline2'],
+      ['plain', '2'],
+    ]);
+  });
+
+  it('fails on an unterminated quote', () => {
+    expect(() => parseCsv('a\n"oops\n', 't')).toThrow(ValidationError);
+  });
+});
+
+describe('evaluate', () => {
+  it('computes accuracy, per-class F1, macro-F1 and the confusion matrix', () => {
+    const r = evaluate(
+      ['POSITIVE', 'POSITIVE', 'NEGATIVE', 'NEUTRAL'],
+      ['POSITIVE', 'NEGATIVE', 'NEGATIVE', 'NEUTRAL'],
+    );
+    expect(r.accuracy).toBe(0.75);
+    // NEGATIVE: P=1/2, R=1 → 2/3; NEUTRAL: 1; POSITIVE: P=1, R=1/2 → 2/3.
+    expect(r.macroF1).toBeCloseTo((2 / 3 + 1 + 2 / 3) / 3, 10);
+    expect(r.confusion).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 0, 1],
+    ]);
+  });
+});
