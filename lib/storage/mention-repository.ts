@@ -38,6 +38,7 @@ import {
 } from '../domain/types.ts';
 import type { TableRef } from './clients.ts';
 import {
+  DAY_SECONDS,
   engagementOf,
   itemToMention,
   itemToSentiment,
@@ -77,6 +78,8 @@ const MAX_ACTIONS = 100;
 /** Small enough that one replayed mention costs a cheap retry, large enough to share buckets. */
 const MAX_MENTIONS_PER_CHUNK = 30;
 const MAX_QUERY_LIMIT = 1_000;
+/** Below the 400 KB item limit, leaving room for the score written later. */
+const MAX_MENTION_BYTES = 350_000;
 /** Requests one query() may make while filters keep pages short. */
 const MAX_QUERY_PAGES = 10;
 const TRANSIENT_ATTEMPTS = 5;
@@ -154,8 +157,10 @@ const COUNT_FIELDS: (keyof BucketCounts)[] = [
 /**
  * One ADD per bucket. Every count is added, zeros included, so a bucket always has all of them;
  * the descriptive attributes are set once, which is what the detect stream filter matches on.
+ * 5-minute buckets expire with the mentions they count (288 a day per issue would otherwise pile
+ * up); hourly and daily buckets are kept for long trends.
  */
-function bucketUpdate(tableName: string, d: BucketDelta): TransactItem {
+function bucketUpdate(tableName: string, d: BucketDelta, retentionDays: number): TransactItem {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const adds: string[] = [];
@@ -172,7 +177,11 @@ function bucketUpdate(tableName: string, d: BucketDelta): TransactItem {
     width: d.width,
     start: d.start,
   };
-  for (const [f, v] of Object.entries(meta)) {
+  const ttl =
+    d.width === '5m'
+      ? Math.floor(Date.parse(d.start) / 1000) + Math.round(retentionDays * DAY_SECONDS)
+      : undefined;
+  for (const [f, v] of Object.entries({ ...meta, ...(ttl === undefined ? {} : { ttl }) })) {
     names[`#${f}`] = f;
     values[`:${f}`] = v;
     sets.push(`#${f} = if_not_exists(#${f}, :${f})`);
@@ -252,11 +261,19 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
 
   async function putNew(mention: Mention): Promise<boolean> {
     requireMentionShape(mention);
+    const item = mentionToItem(mention, retentionDays);
+    // DynamoDB's own answer to an oversized item is an untyped ValidationException.
+    if (Buffer.byteLength(JSON.stringify(item), 'utf8') > MAX_MENTION_BYTES) {
+      throw new ValidationError('Mention is too large to store; truncate its text', {
+        id: item.id,
+        bytes: Buffer.byteLength(JSON.stringify(item), 'utf8'),
+      });
+    }
     try {
       await doc.send(
         new PutCommand({
           TableName: tableName,
-          Item: mentionToItem(mention, retentionDays),
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -402,7 +419,7 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
       );
       const actions = [
         ...pending.map(mentionScoreUpdate),
-        ...deltas.map((d) => bucketUpdate(tableName, d)),
+        ...deltas.map((d) => bucketUpdate(tableName, d, retentionDays)),
       ];
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: actions }));
@@ -571,7 +588,7 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
     if (!prior) {
       // Never scored: the correction is its first label, so it is counted now, once.
       for (const d of bucketDeltas([{ mention: stored, label }])) {
-        actions.push(bucketUpdate(tableName, d));
+        actions.push(bucketUpdate(tableName, d, retentionDays));
       }
     } else if (prior.label !== label) {
       const from = LABEL_FIELD[prior.label];

@@ -9,7 +9,7 @@ import {
   SENTIMENT_LABELS,
   type SentimentLabel,
 } from '../../../lib/domain/types.ts';
-import { mentionKey } from '../../../lib/storage/keys.ts';
+import { bucketKey, mentionKey } from '../../../lib/storage/keys.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 import { mention, scoreWrite } from './fixtures.ts';
@@ -156,6 +156,12 @@ describe('MentionRepository on DynamoDB Local', () => {
       expect(await repos.mentions.get('caller-made-up-id')).toBeUndefined();
     });
 
+    it('rejects a mention too large for one item with a ValidationError', async () => {
+      const huge = mention({ issueId: 'huge', sourceId: 'h1', text: 'a'.repeat(400_000) });
+      await expect(repos.mentions.putNew(huge)).rejects.toBeInstanceOf(ValidationError);
+      expect(await repos.mentions.get(huge.id)).toBeUndefined();
+    });
+
     it('rejects a malformed mention with a ValidationError and writes nothing', async () => {
       const bad = mention({ issueId: 'bad', sourceId: 'p3', createdAt: 'yesterday' });
       await expect(repos.mentions.putNew(bad)).rejects.toBeInstanceOf(ValidationError);
@@ -274,6 +280,40 @@ describe('MentionRepository on DynamoDB Local', () => {
       );
       expect(fiveMin.map((b) => [b.total, b.negative])).toEqual([[1, 1]]);
       expect(await repos.mentions.get(missing.id)).toBeUndefined();
+    });
+
+    it('expires 5-minute buckets with the mentions and keeps hourly and daily ones', async () => {
+      // Prepare
+      const m = mention({
+        issueId: 'bucketttl',
+        sourceId: 't1',
+        createdAt: '2026-03-01T08:07:30.000Z',
+      });
+      await repos.mentions.putNew(m);
+
+      // Act
+      await repos.mentions.recordScores([scoreWrite(m, 'NEUTRAL')]);
+
+      // Assess
+      const bucket = async (width: BucketWidth, start: string) =>
+        (
+          await table.doc.send(
+            new GetCommand({
+              TableName: table.tableName,
+              Key: bucketKey('bucketttl', width, start),
+            }),
+          )
+        ).Item;
+      const fiveMin = await bucket('5m', '2026-03-01T08:05:00.000Z');
+      expect(fiveMin).toMatchObject({
+        entityType: 'bucket',
+        width: '5m',
+        tenantId: 'kominfo',
+        total: 1,
+      });
+      expect(fiveMin?.ttl).toBe(Date.parse('2026-03-01T08:05:00.000Z') / 1000 + 90 * 86_400);
+      expect((await bucket('1h', '2026-03-01T08:00:00.000Z'))?.ttl).toBeUndefined();
+      expect((await bucket('1d', '2026-03-01T00:00:00.000Z'))?.ttl).toBeUndefined();
     });
 
     it('rejects an unknown label before writing anything', async () => {
