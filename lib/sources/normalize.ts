@@ -83,7 +83,8 @@ function stripHtml(html: string): string {
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<(script|style|noscript|iframe)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(BLOCK_TAGS, '\n')
-    .replace(/<[^>]*>/g, ' ');
+    // A tag starts with a letter or '/': "harga < 10 ribu & > 5" is text, not markup.
+    .replace(/<\/?[a-zA-Z][^>]*>/g, ' ');
   s = unescapeEntities(s);
   // Some feeds escape their HTML twice (&lt;p&gt;); after one unescape it is markup again.
   if (/<[a-zA-Z/][^>]*>/.test(s)) s = stripHtml(s);
@@ -270,8 +271,8 @@ const TRACKING_PARAMS =
   /^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_[a-z]+|igshid|ref|ref_src|_ga|oc|spm|cmpid|xtor)$/i;
 
 /**
- * A link in the form used for dedup: http(s) only, lower-case host without `www.` and default
- * port, no fragment, no tracking parameters, remaining parameters sorted, no trailing slash.
+ * A link in the form used for dedup: http(s) only (folded to https, so both schemes of one article
+ * are one item), lower-case host without `www.` and default port, no fragment, no tracking parameters, remaining parameters sorted, no trailing slash.
  * Undefined for anything that is not an absolute http(s) URL.
  */
 function canonicalUrl(raw: string | undefined | null, base?: string): string | undefined {
@@ -294,9 +295,8 @@ function canonicalUrl(raw: string | undefined | null, base?: string): string | u
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   url.search = '';
   for (const [k, v] of kept) url.searchParams.append(k, v);
-  let out = url.toString();
-  if (out.endsWith('/') && url.pathname !== '/') out = out.slice(0, -1);
-  return out;
+  if (url.pathname !== '/') url.pathname = url.pathname.replace(/\/+$/, '');
+  return url.toString();
 }
 
 /** An absolute http(s) URL as given (for display and links), or undefined. */

@@ -70,9 +70,10 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // Entities are decoded by stripHtml/unescapeEntities, which also copes with double escaping.
+  // XML entities are decoded here (decodeXml) and HTML ones by stripHtml, so each layer of
+  // escaping is undone exactly once; CDATA is kept apart because it is not XML-escaped.
   processEntities: false,
-  cdataPropName: false,
+  cdataPropName: '__cdata',
   isArray: (name) => ['item', 'entry', 'link', 'category', 'author'].includes(name),
 });
 
@@ -85,14 +86,36 @@ function first(v: XmlValue): XmlValue {
   return Array.isArray(v) ? v[0] : v;
 }
 
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The XML layer only: the five predefined entities and character references. */
+function decodeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|amp|lt|gt|quot|apos);/g, (m, body: string) => {
+    if (body[0] !== '#') return XML_ENTITIES[body] ?? m;
+    const n = body[1] === 'x' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+    return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff)
+      ? String.fromCodePoint(n)
+      : '\ufffd';
+  });
+}
+
+/** Text content of an element: XML-decoded text plus raw CDATA, in document order per kind. */
 function textOf(v: XmlValue): string | undefined {
   const f = first(v);
   if (f === undefined || f === null) return undefined;
-  if (typeof f === 'string') return f;
+  if (typeof f === 'string') return decodeXml(f);
   if (typeof f === 'number' || typeof f === 'boolean') return String(f);
   if (Array.isArray(f)) return undefined;
+  const cdata = f.__cdata;
+  const cdataText = Array.isArray(cdata)
+    ? cdata.filter((c) => typeof c === 'string').join('')
+    : typeof cdata === 'string'
+      ? cdata
+      : undefined;
   const t = f['#text'];
-  return t === undefined ? undefined : textOf(t);
+  const plain = t === undefined ? undefined : textOf(t);
+  if (cdataText === undefined) return plain;
+  return plain ? `${plain} ${cdataText}` : cdataText;
 }
 
 function attr(v: XmlValue, name: string): string | undefined {
