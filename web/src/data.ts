@@ -2,9 +2,34 @@
  * Pure shaping of API answers into what the pages draw. No DOM here, so it is unit-tested in
  * Node and the browser only renders.
  */
-import type { Alert, AlertLevel, AlertStatus, BucketCounts } from './types.ts';
+import type { Alert, AlertLevel, AlertStatus, BucketCounts, BucketWidth } from './types.ts';
 
 type Point = BucketCounts & { start: string };
+
+type RangeKey = '6h' | '24h' | '7d' | '30d';
+
+const RANGE_MS: Record<RangeKey, number> = {
+  '6h': 6 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+const INTERVAL_MS: Record<BucketWidth, number> = {
+  '5m': 300_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+/** The API refuses more than 2,200 windows per series. */
+const MAX_POINTS = 2_200;
+
+/** The finest resolution the API accepts for a range, if the chosen one is too fine. */
+function fitInterval(interval: BucketWidth, range: RangeKey): BucketWidth {
+  const order: BucketWidth[] = ['5m', '1h', '1d'];
+  for (const w of order.slice(order.indexOf(interval))) {
+    if (RANGE_MS[range] / INTERVAL_MS[w] <= MAX_POINTS) return w;
+  }
+  return '1d';
+}
 
 const LEVEL_RANK: Record<AlertLevel, number> = { WASPADA: 1, SIAGA: 2, AWAS: 3 };
 const STATUS_RANK: Record<AlertStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
@@ -106,14 +131,16 @@ function engagementOf(e: { likes?: number; reposts?: number; replies?: number; q
   return (e.likes ?? 0) + (e.reposts ?? 0) + (e.replies ?? 0) + (e.quotes ?? 0);
 }
 
-export type { Point };
+export type { Point, RangeKey };
 export {
   currentLevels,
   engagementOf,
+  fitInterval,
   groupPoints,
   LEVEL_RANK,
   mentionsSince,
   netSentiment,
+  RANGE_MS,
   sortAlerts,
   stackSeries,
   uniqueAlerts,

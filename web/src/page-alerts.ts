@@ -98,8 +98,8 @@ async function renderAlert(ctx: ViewContext, el: HTMLElement, alertId: string): 
       { class: 'tiles' },
       tile(t('current'), num(ev.negative), 'tile-negative'),
       tile(t('baseline'), decimal(ev.baseline)),
-      tile(t('ratio', { value: decimal(ev.ratio) }), '×', 'tile-ratio'),
-      tile(t('negativeShare', { value: '' }).trim(), pct(ev.negativeShare)),
+      tile(t('vsNormal'), `${decimal(ev.ratio)}×`),
+      tile(t('negativeShareLabel'), pct(ev.negativeShare)),
     ),
     actionPanel(ctx, alert),
   );

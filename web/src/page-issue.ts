@@ -4,7 +4,7 @@
  * its query and alert settings, and its alerts.
  */
 import { stackedChart } from './charts.ts';
-import { currentLevels } from './data.ts';
+import { currentLevels, fitInterval, RANGE_MS, type RangeKey } from './data.ts';
 import { clear, h } from './dom.ts';
 import { decimal, num, pct, relative } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
@@ -13,33 +13,8 @@ import { routeHref } from './router.ts';
 import type { BucketWidth, DetectorParams, Stats } from './types.ts';
 import { levelBadge, statusBadge, tile, type ViewContext } from './view.ts';
 
-type RangeKey = '6h' | '24h' | '7d' | '30d';
-
-const RANGE_MS: Record<RangeKey, number> = {
-  '6h': 6 * 3_600_000,
-  '24h': 86_400_000,
-  '7d': 7 * 86_400_000,
-  '30d': 30 * 86_400_000,
-};
-const INTERVAL_MS: Record<BucketWidth, number> = {
-  '5m': 300_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
-/** The API refuses more than 2,200 windows per series. */
-const MAX_POINTS = 2_200;
-
 /** Chart settings survive re-renders and moving between issues within a visit. */
 const view: { interval: BucketWidth; range: RangeKey } = { interval: '5m', range: '24h' };
-
-/** The finest resolution the API accepts for a range, if the chosen one is too fine. */
-function fitInterval(interval: BucketWidth, range: RangeKey): BucketWidth {
-  const order: BucketWidth[] = ['5m', '1h', '1d'];
-  for (const w of order.slice(order.indexOf(interval))) {
-    if (RANGE_MS[range] / INTERVAL_MS[w] <= MAX_POINTS) return w;
-  }
-  return '1d';
-}
 
 const DETECTOR_KEYS: (keyof DetectorParams & MessageKey)[] = [
   'windowMinutes',
@@ -270,7 +245,7 @@ function totalsTiles(stats: Stats): HTMLElement {
     tile(t('negative'), num(tot.negative), 'tile-negative'),
     tile(t('positive'), num(tot.positive), 'tile-positive'),
     tile(t('neutral'), num(tot.neutral + tot.mixed)),
-    tile(t('negativeShare', { value: '' }).trim(), scored ? pct(tot.negative / scored) : '–'),
+    tile(t('negativeShareLabel'), scored ? pct(tot.negative / scored) : '–'),
   );
 }
 
@@ -333,4 +308,4 @@ function chartSection(ctx: ViewContext, stats: Stats, issueId: string): HTMLElem
   return section;
 }
 
-export { fitInterval, renderIssue };
+export { renderIssue };
