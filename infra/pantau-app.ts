@@ -31,8 +31,10 @@ function createPantauApp(options: PantauAppOptions = {}): PantauApp {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
     terminationProtection: config.retainData,
   });
-  Tags.of(app).add('project', 'pantau');
-  Tags.of(app).add('stage', config.stage);
+  // cfn-lint 1.51's resource schema still rejects Tags on AWS::CloudWatch::Dashboard.
+  const tagOptions = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+  Tags.of(app).add('project', 'pantau', tagOptions);
+  Tags.of(app).add('stage', config.stage, tagOptions);
   const nagPacks = [new AwsSolutionsChecks(app), new ServerlessChecks(app)];
   Validations.of(app).addPlugins(...nagPacks);
   return { app, stack, config, nagPacks };
