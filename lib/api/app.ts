@@ -50,7 +50,7 @@ const openApiRoute = defineRoute({
     'This OpenAPI 3.1 document. Public: it describes the API, never any data, so client ' +
     'generators and the docs site can fetch it without a token.',
   tag: 'Meta',
-  responses: [{ status: 200, description: 'The OpenAPI document' }],
+  responses: [{ status: 200, description: 'The OpenAPI document', schema: s.openApiDocument }],
   async handle() {
     openApiCache ??= buildOpenApiDocument(API_ROUTES);
     return { status: 200, body: openApiCache };

@@ -51,11 +51,13 @@ function jsonResponse(
 }
 
 function toErrorResponse(err: unknown, requestId: string, log?: Log): ApiResponse {
-  if (err instanceof PantauError && err.status < 500) {
+  // 503 is ours too (a dependency such as the JWKS is down): its message says only "retry".
+  if (err instanceof PantauError && (err.status < 500 || err.status === 503)) {
     const headers: Record<string, string> = { 'x-request-id': requestId };
     if (err instanceof MethodNotAllowedError) headers.allow = err.allow.join(', ');
     if (err instanceof TooManyRequestsError) headers['retry-after'] = String(err.retryAfterSeconds);
     if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="pantau"';
+    if (err.status === 503) headers['retry-after'] = '5';
     const error: Record<string, unknown> = { code: err.code, message: err.message };
     if (err.details !== undefined) error.details = err.details;
     return jsonResponse(err.status, { error }, headers);

@@ -28,6 +28,7 @@ const ERROR_STATUSES: Record<number, string> = {
   415: 'Body is not application/json',
   429: 'Too many requests',
   500: 'Internal error; error.details.requestId identifies it',
+  503: "A dependency (e.g. the token issuer's keys) is unavailable; retry",
 };
 
 function parameters(route: Route): Json[] {
@@ -63,7 +64,7 @@ function operation(route: Route): Json {
       : { description: r.description };
   }
   const errorStatuses = [400, 404, 405, 500];
-  if (route.scope !== 'public') errorStatuses.push(401, 403, 429);
+  if (route.scope !== 'public') errorStatuses.push(401, 403, 429, 503);
   if (route.body) errorStatuses.push(413, 415);
   for (const status of errorStatuses.sort()) {
     if (responses[String(status)]) continue;

@@ -364,6 +364,12 @@ const mentionPage = z.object({
 
 const health = z.object({ status: z.literal('ok') });
 
+const openApiDocument = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
 export {
   alert,
   alertPath,
@@ -385,6 +391,7 @@ export {
   mentionPath,
   mentionsQuery,
   noteBody,
+  openApiDocument,
   sentimentCorrectionBody,
   sourceStatus,
   stats,

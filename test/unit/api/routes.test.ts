@@ -137,12 +137,13 @@ describe('API: auth, scopes and protocol errors', () => {
   });
 
   it('answers 401 without, with a malformed and with an unknown token', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: 'Basic dXNlcjpwYXNz' },
       { authorization: `Bearer pt_${'A'.repeat(43)}` },
       { authorization: 'Bearer' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await t.call('GET', '/v1/issues', { headers });
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);

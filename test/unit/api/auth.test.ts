@@ -1,0 +1,231 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCognitoAuthenticator,
+  createLocalTokenAuthenticator,
+  hashToken,
+  issueLocalToken,
+  mapCognitoClient,
+} from '../../../lib/api/auth.ts';
+import { UnauthorizedError } from '../../../lib/domain/errors.ts';
+import { createFakeRepositories } from './fakes.ts';
+import { buildApi, client } from './fixtures.ts';
+
+const POOL = 'ap-southeast-3_Test1234';
+const ISSUER = `https://cognito-idp.ap-southeast-3.amazonaws.com/${POOL}`;
+
+describe('Local token authenticator', () => {
+  it('mints pt_ tokens, stores only their SHA-256 and authenticates them', async () => {
+    const repos = createFakeRepositories();
+    const { token, id } = await issueLocalToken(repos.tenants, {
+      tenantId: 'kominfo',
+      scopes: ['pantau/read', 'pantau/write'],
+      name: 'dashboard',
+    });
+    expect(token).toMatch(/^pt_[A-Za-z0-9_-]{43}$/);
+    const stored = await repos.tenants.listTokens('kominfo');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.hash).toBe(hashToken(token));
+    expect(JSON.stringify(stored)).not.toContain(token.slice(3));
+    const principal = await createLocalTokenAuthenticator(repos.tenants).authenticate(
+      `Bearer ${token}`,
+    );
+    expect(principal).toEqual({
+      tenantId: 'kominfo',
+      clientId: `token:${id}`,
+      scopes: ['pantau/read', 'pantau/write'],
+    });
+  });
+
+  it('rejects expired and revoked tokens', async () => {
+    const repos = createFakeRepositories();
+    let now = new Date('2026-11-29T00:00:00Z');
+    const auth = createLocalTokenAuthenticator(repos.tenants, { now: () => now });
+    const { token, id } = await issueLocalToken(repos.tenants, {
+      tenantId: 'kominfo',
+      scopes: ['pantau/read'],
+      expiresAt: '2026-11-30T00:00:00Z',
+      now,
+    });
+    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toMatchObject({
+      tenantId: 'kominfo',
+    });
+    now = new Date('2026-11-30T00:00:01Z');
+    await expect(auth.authenticate(`Bearer ${token}`)).rejects.toBeInstanceOf(UnauthorizedError);
+    now = new Date('2026-11-29T12:00:00Z');
+    await repos.tenants.revokeToken('kominfo', id, now.toISOString());
+    await expect(auth.authenticate(`Bearer ${token}`)).rejects.toThrow(/revoked or expired/);
+  });
+
+  it('refuses unknown scopes and past expiry when minting', async () => {
+    const repos = createFakeRepositories();
+    await expect(
+      issueLocalToken(repos.tenants, { tenantId: 'kominfo', scopes: ['pantau/root'] }),
+    ).rejects.toThrow(/Scopes must be among/);
+    await expect(
+      issueLocalToken(repos.tenants, {
+        tenantId: 'kominfo',
+        scopes: ['pantau/read'],
+        expiresAt: '2020-01-01T00:00:00Z',
+      }),
+    ).rejects.toThrow(/future/);
+  });
+});
+
+describe('Cognito authenticator against a local JWKS', () => {
+  let server: Server;
+  let jwksUp = true;
+  let signingKey: CryptoKey;
+  let forgerKey: CryptoKey;
+  let jwk: JWK;
+  let base: string;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    signingKey = pair.privateKey;
+    forgerKey = (await generateKeyPair('RS256')).privateKey;
+    jwk = { ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+    server = createServer((req, res) => {
+      if (!jwksUp || req.url !== `/${POOL}/.well-known/jwks.json`) {
+        res.writeHead(jwksUp ? 404 : 503).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+
+  /** The real HTTPS fetch, pointed at the loopback server instead of Cognito. */
+  function loopbackCache() {
+    return new SimpleJwksCache({
+      fetcher: {
+        async fetch(uri: string) {
+          const res = await fetch(uri.replace(/^https:\/\/cognito-idp\.[^/]+/, base));
+          if (!res.ok) {
+            const { FetchError } = await import('aws-jwt-verify/error');
+            throw new FetchError(uri, `status ${res.status}`);
+          }
+          return res.arrayBuffer();
+        },
+      },
+    });
+  }
+
+  async function sign(
+    claims: Record<string, unknown>,
+    opts: { key?: CryptoKey; expiresIn?: string | number; kid?: string } = {},
+  ) {
+    return new SignJWT({
+      token_use: 'access',
+      client_id: 'client1',
+      scope: 'pantau/read',
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'key-1' })
+      .setIssuer((claims.iss as string) ?? ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(opts.expiresIn ?? '5m')
+      .sign(opts.key ?? signingKey);
+  }
+
+  async function setup(
+    extra: Parameters<typeof createCognitoAuthenticator>[0] extends infer O
+      ? Partial<O>
+      : never = {},
+  ) {
+    const repos = createFakeRepositories();
+    await mapCognitoClient(repos.tenants, { clientId: 'client1', tenantId: 'kominfo' });
+    const auth = createCognitoAuthenticator({
+      userPoolId: POOL,
+      tenants: repos.tenants,
+      jwksCache: loopbackCache(),
+      ...extra,
+    });
+    return { repos, auth };
+  }
+
+  it('accepts a valid access token and takes the tenant from the client mapping', async () => {
+    const { auth } = await setup();
+    const token = await sign({ scope: 'pantau/read pantau/write openid' });
+    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toEqual({
+      tenantId: 'kominfo',
+      clientId: 'cognito:client1',
+      scopes: ['pantau/read', 'pantau/write'],
+    });
+  });
+
+  it('takes the tenant from a custom claim when configured', async () => {
+    const { auth } = await setup({ tenantClaim: 'custom:tenant_id' });
+    const token = await sign({ client_id: 'unmapped', 'custom:tenant_id': 'bapanas' });
+    await expect(auth.authenticate(`Bearer ${token}`)).resolves.toMatchObject({
+      tenantId: 'bapanas',
+    });
+  });
+
+  it('rejects a forged signature, an expired token, a wrong issuer and an ID token', async () => {
+    const { auth } = await setup();
+    const cases = {
+      forged: await sign({}, { key: forgerKey }),
+      expired: await sign({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      issuer: await sign({
+        iss: 'https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_Other',
+      }),
+      idToken: await sign({ token_use: 'id' }),
+      unknownKid: await sign({}, { kid: 'key-2' }),
+      algNone: `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'key-1' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: ISSUER, client_id: 'client1', token_use: 'access', exp: 9e9 })).toString('base64url')}.x`,
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      await expect(auth.authenticate(`Bearer ${token}`), name).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+    }
+    await expect(auth.authenticate(`Bearer ${cases.expired}`)).rejects.toThrow(/expired/);
+  });
+
+  it('answers 403 through the API for a token without the needed scope or tenant', async () => {
+    const { repos, auth } = await setup();
+    const call = client(buildApi(repos, { authenticator: auth }));
+    const noScope = await sign({ scope: 'openid email' });
+    expect((await call('GET', '/v1/issues', { token: noScope })).status).toBe(403);
+    const readOnly = await sign({ scope: 'pantau/read' });
+    expect((await call('GET', '/v1/issues', { token: readOnly })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/issues', { token: readOnly, body: { name: 'x', query: 'y' } }))
+        .status,
+    ).toBe(403);
+    const unmapped = await sign({ client_id: 'client9' });
+    const res = await call('GET', '/v1/issues', { token: unmapped });
+    expect(res.status).toBe(403);
+    expect(res.json.error.message).toMatch(/not assigned to a tenant/);
+  });
+
+  it('stops honouring a revoked client mapping', async () => {
+    const { repos, auth } = await setup();
+    const [mapping] = await repos.tenants.listTokens('kominfo');
+    await repos.tenants.revokeToken('kominfo', mapping?.id ?? '', new Date().toISOString());
+    await expect(auth.authenticate(`Bearer ${await sign({})}`)).rejects.toThrow(/not assigned/);
+  });
+
+  it('answers 503, not 401, when the JWKS cannot be fetched', async () => {
+    const { repos, auth } = await setup();
+    jwksUp = false;
+    try {
+      const call = client(buildApi(repos, { authenticator: auth }));
+      const res = await call('GET', '/v1/issues', { token: await sign({}) });
+      expect(res.status).toBe(503);
+      expect(res.json.error.code).toBe('auth_unavailable');
+      expect(res.headers['retry-after']).toBe('5');
+    } finally {
+      jwksUp = true;
+    }
+  });
+});
