@@ -143,8 +143,13 @@ function jakartaHour(ms: number): number {
   return new Date(ms + JAKARTA_OFFSET_MS).getUTCHours();
 }
 
-function seasonFactor(state: DetectorState, ms: number): number {
-  const mean = state.season.reduce((a, b) => a + b, 0) / 24;
+function seasonMean(state: DetectorState): number {
+  let sum = 0;
+  for (const x of state.season) sum += x;
+  return sum / 24;
+}
+
+function seasonFactor(state: DetectorState, ms: number, mean = seasonMean(state)): number {
   const f = (state.season[jakartaHour(ms)] ?? mean) / (mean || 1);
   return Math.min(5, Math.max(0.1, f));
 }
@@ -265,10 +270,17 @@ function learn(state: DetectorState, c: Candidate, p: DetectionParams): void {
   const s = seasonFactor(state, c.startMs);
   const a = Math.max(p.alpha, 1 / (state.n + 1));
   // Suspect: graded, in an episode, or already drifting up with a raised share (a slow build
-  // must not be learnt as normal before it is graded).
-  const suspect = c.g.level !== null || state.episode !== null || (c.g.z > 2 && c.g.shareZ > 2);
-  // A suspect window may pull the level down but never up: no creep towards the crisis.
-  const negObs = suspect ? Math.min(c.neg, c.exp) : c.neg;
+  // must not be learnt as normal before it is graded). A suspect window pulls the level up by
+  // at most one deviation's worth, so a crisis is learnt only very slowly, yet a lasting new
+  // normal is still reached in the end. During warm-up everything is learnt: there is no
+  // baseline yet to be suspicious against.
+  const warm = state.n >= p.warmupWindows;
+  const suspect =
+    warm &&
+    (c.g.level !== null ||
+      state.episode !== null ||
+      (c.g.z > 2 && (c.g.shareZ > 2 || c.g.shareElevated)));
+  const negObs = suspect ? Math.min(c.neg, c.exp + c.sd) : c.neg;
   const dev = Math.abs(negObs / s - state.negLevel);
   state.negDev = state.n === 0 ? dev : (1 - a) * state.negDev + a * dev;
   state.negLevel = (1 - a) * state.negLevel + a * (negObs / s);
@@ -280,14 +292,15 @@ function learn(state: DetectorState, c: Candidate, p: DetectionParams): void {
     // a mention per window the ratios are noise.
     if (state.totLevel >= 0.5 && p.seasonGamma > 0) {
       const h = jakartaHour(c.startMs);
-      const mean = state.season.reduce((x, y) => x + y, 0) / 24;
+      const mean = seasonMean(state);
       const observed = Math.min(10, Math.max(0.05, c.tot / state.totLevel)) * mean;
       state.season[h] = (1 - p.seasonGamma) * (state.season[h] ?? mean) + p.seasonGamma * observed;
     }
   }
   state.n += 1;
   state.ring.push({ s: c.startMs, neg: c.neg, tot: c.tot, exp: c.exp, sd: c.sd });
-  if (state.ring.length > RING_SIZE) state.ring.splice(0, state.ring.length - RING_SIZE);
+  const keep = Math.max(RING_SIZE, p.slowScaleMinutes / p.windowMinutes);
+  if (state.ring.length > keep) state.ring.splice(0, state.ring.length - keep);
 }
 
 /** Slow scale: the sum of the last `k` windows against the sum of their expectations. */
@@ -324,7 +337,7 @@ function slowCandidate(
     exp,
     sd,
     g: grade(neg, tot, exp, sd, 'slow', state, p),
-    trend: recent.slice(-TREND_WINDOWS).map((e) => e.neg),
+    trend: [],
     settled,
     stale,
   };
@@ -372,18 +385,18 @@ function eventOf(
 }
 
 /**
- * Runs the episode machine over the candidates of one step. Candidates of the same instant
- * (a window and its slow scale) are taken together, the stronger one deciding, so one
- * evaluation never both raises and escalates.
+ * Runs the episode machine over one group: the candidates of one instant (a window and its
+ * slow scale), taken together with the stronger one deciding, so one evaluation never both
+ * raises and escalates.
  */
 function runEpisodes(
   state: DetectorState,
-  groups: Candidate[][],
+  group: Candidate[],
   nowIso: string,
   p: DetectionParams,
-): DetectorEvent[] {
-  const events: DetectorEvent[] = [];
-  for (const group of groups) {
+  events: DetectorEvent[],
+): void {
+  {
     let best: Candidate | undefined;
     for (const c of group) {
       if (c.g.level === null) continue;
@@ -410,15 +423,15 @@ function runEpisodes(
           state.episode = null;
         }
       }
-      continue;
+      return;
     }
-    if (!best || !level || best.stale) continue;
+    if (!best || !level || best.stale) return;
     const cooling =
       state.lastResolvedAt !== null &&
       best.endMs - Date.parse(state.lastResolvedAt) < p.cooldownMinutes * 60000 &&
       state.lastMaxLevel !== null &&
       levelRank(level) <= levelRank(state.lastMaxLevel);
-    if (cooling) continue;
+    if (cooling) return;
     const start = new Date(best.startMs).toISOString();
     state.episode = {
       start,
@@ -430,7 +443,6 @@ function runEpisodes(
     };
     events.push(eventOf('raised', level, start, nowIso, best, p.windowMinutes));
   }
-  return events;
 }
 
 /**
@@ -447,6 +459,7 @@ function advance(
   windows: WindowCounts[],
   now: Date,
   p: DetectionParams,
+  opts: { inPlace?: boolean } = {},
 ): AdvanceResult {
   const widthMs = p.windowMinutes * 60000;
   const nowMs = now.getTime();
@@ -459,7 +472,8 @@ function advance(
 
   let state: DetectorState;
   if (prior && isState(prior) && prior.windowMinutes === p.windowMinutes) {
-    state = structuredClone(prior);
+    // In place only for callers that own the state (the replay): saves a copy per step.
+    state = opts.inPlace ? prior : structuredClone(prior);
   } else {
     let first = currentStart;
     for (const ms of byStart.keys()) if (ms < first) first = ms;
@@ -467,7 +481,15 @@ function advance(
   }
 
   const slowK = p.slowScaleMinutes / p.windowMinutes;
-  const groups: Candidate[][] = [];
+  const events: DetectorEvent[] = [];
+  // Trends are copied only when an event may need them (a graded candidate or an open episode).
+  const decide = (group: Candidate[], recent: RingEntry[]) => {
+    if (state.episode !== null || group.some((c) => c.g.level !== null)) {
+      const trend = recent.slice(-TREND_WINDOWS).map((e) => e.neg);
+      for (const c of group) c.trend = trend;
+    }
+    runEpisodes(state, group, nowIso, p, events);
+  };
   // Windows from here on that end before the settle limit are settled; raising on them is
   // allowed only if they are recent (a catch-up over old history must not page anyone).
   let from = state.settledUntil;
@@ -491,7 +513,7 @@ function advance(
       exp,
       sd,
       g: grade(neg, tot, exp, sd, 'window', state, p),
-      trend: [...state.ring.slice(-(TREND_WINDOWS - 1)).map((e) => e.neg), neg],
+      trend: [],
       settled: true,
       stale,
     };
@@ -500,7 +522,7 @@ function advance(
     const group = [c];
     const slow = slowCandidate(state, state.ring, slowK, widthMs, p, true, stale);
     if (slow) group.push(slow);
-    groups.push(group);
+    decide(group, state.ring);
   }
 
   // Unsettled windows: graded against the current baseline, never learnt.
@@ -520,17 +542,15 @@ function advance(
       exp,
       sd,
       g: grade(entry.neg, entry.tot, exp, sd, 'window', state, p),
-      trend: recent.slice(-TREND_WINDOWS).map((e) => e.neg),
+      trend: [],
       settled: false,
       stale: false,
     };
     const group = [c];
     const slow = slowCandidate(state, recent, slowK, widthMs, p, false, false);
     if (slow) group.push(slow);
-    groups.push(group);
+    decide(group, recent);
   }
-
-  const events = runEpisodes(state, groups, nowIso, p);
   return { state, events };
 }
 

@@ -74,7 +74,7 @@ const RULES: Record<keyof DetectionParams, Rule> = {
   shareLift: { min: 0, max: 100 },
   shareZ: { min: 0, max: 100 },
   seasonGamma: { min: 0, max: 1 },
-  slowScaleMinutes: { min: 5, max: 24 * 60, integer: true },
+  slowScaleMinutes: { min: 5, max: 6 * 60, integer: true },
 };
 
 /**

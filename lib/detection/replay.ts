@@ -38,7 +38,7 @@ function replayWindows(
       pending.shift();
     }
     const visible = pending.filter((w) => Date.parse(w.start) < nowMs);
-    const r = advance(state, visible, new Date(nowMs), params);
+    const r = advance(state, visible, new Date(nowMs), params, { inPlace: true });
     state = r.state;
     steps += 1;
     for (const e of r.events) {
