@@ -5,6 +5,7 @@
  * token stays in sessionStorage only, and an expired one simply sends the official back through
  * the hosted UI, whose own session makes that a redirect rather than a password prompt.
  */
+import { pkceChallenge, randomString } from './pkce.ts';
 import type { DashboardConfig } from './types.ts';
 
 const LOCAL_KEY = 'pantau.token';
@@ -19,21 +20,6 @@ interface Session {
 
 class AuthError extends Error {
   override name = 'AuthError';
-}
-
-function base64Url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function randomString(bytes = 32): string {
-  return base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64Url(new Uint8Array(digest));
 }
 
 function currentSession(config: DashboardConfig, now = Date.now()): Session | undefined {
@@ -139,12 +125,4 @@ async function startCognitoSignIn(config: DashboardConfig): Promise<void> {
 }
 
 export type { Session };
-export {
-  AuthError,
-  completeSignIn,
-  currentSession,
-  pkceChallenge,
-  signOut,
-  startCognitoSignIn,
-  storeLocalToken,
-};
+export { AuthError, completeSignIn, currentSession, signOut, startCognitoSignIn, storeLocalToken };

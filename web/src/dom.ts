@@ -33,20 +33,9 @@ function append(el: Node, children: (Child | Child[])[]): void {
   }
 }
 
-/** Only http(s) links leave the app; anything else (javascript:, data:) becomes undefined. */
-function safeUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
 
 export type { Child };
-export { append, clear, h, safeUrl };
+export { append, clear, h };

@@ -1,9 +1,10 @@
 /** One mention as a list item: text, who, when, where, engagement, link, and a correction control. */
 import { engagementOf } from './data.ts';
-import { h, safeUrl } from './dom.ts';
+import { h } from './dom.ts';
 import { num, relative } from './format.ts';
 import { t } from './i18n.ts';
 import type { Mention, SentimentLabel } from './types.ts';
+import { safeUrl } from './url.ts';
 import { errorText, SENTIMENT_KEY, type ViewContext } from './view.ts';
 
 const LABELS: SentimentLabel[] = ['NEGATIVE', 'NEUTRAL', 'MIXED', 'POSITIVE'];

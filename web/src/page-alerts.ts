@@ -5,12 +5,13 @@
  */
 import { stackedChart, trendBars } from './charts.ts';
 import { sortAlerts, uniqueAlerts } from './data.ts';
-import { clear, h, safeUrl } from './dom.ts';
+import { clear, h } from './dom.ts';
 import { dateTime, decimal, num, pct, relative } from './format.ts';
 import { t } from './i18n.ts';
 import { clip } from './mention-item.ts';
 import { routeHref } from './router.ts';
 import type { Alert, Stats } from './types.ts';
+import { safeUrl } from './url.ts';
 import { errorText, levelBadge, statusBadge, tile, type ViewContext } from './view.ts';
 
 async function renderAlerts(ctx: ViewContext, el: HTMLElement): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pkceChallenge } from '../../../web/src/auth.ts';
-import { safeUrl } from '../../../web/src/dom.ts';
+import { pkceChallenge } from '../../../web/src/pkce.ts';
+import { safeUrl } from '../../../web/src/url.ts';
 
 describe('safeUrl', () => {
   it('lets http(s) links through and drops script, data and malformed ones', () => {
