@@ -37,11 +37,11 @@ export interface MastodonAdapterOptions {
   log?: Log;
 }
 
-export interface MastodonCursor {
+export type MastodonCursor = {
   query?: string;
   /** Newest status id seen, per `<instance>|<tags>`. */
   minIds?: Record<string, string>;
-}
+};
 
 interface MastodonAccount {
   id: string;

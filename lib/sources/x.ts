@@ -44,7 +44,7 @@ export interface XAdapterOptions {
 }
 
 /** The stored cursor of one scope. */
-export interface XCursor {
+export type XCursor = {
   /** `since_id` of the search being paged (the newest id of the last completed search). */
   sinceId?: string;
   /** Set while a search is paged over several runs. */
@@ -55,7 +55,7 @@ export interface XCursor {
   startTime?: string;
   /** The query the cursor belongs to: a changed issue query starts afresh. */
   query?: string;
-}
+};
 
 interface XUser {
   id: string;

@@ -57,12 +57,12 @@ interface WatchedVideo {
   until: string;
 }
 
-export interface YouTubeCursor {
+export type YouTubeCursor = {
   query?: string;
   /** publishedAt of the newest video found (ISO). */
   publishedAfter?: string;
   watch?: WatchedVideo[];
-}
+};
 
 interface YtError {
   error?: {
