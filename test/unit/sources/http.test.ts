@@ -239,6 +239,22 @@ describe('createHttpClient', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('returns a response the caller marks noRetry, even a 429', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 429;
+      res.end('{"type":"https://api.twitter.com/2/problems/usage-capped"}');
+    };
+    const { http, sleeps } = client();
+    const res = await http.request({
+      url: `${base}/cap`,
+      source: 'x',
+      noRetry: (r) => r.text.includes('usage-capped'),
+    });
+    expect(res.status).toBe(429);
+    expect(hits).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('gives up on a 429 without headers after the retries, as rate-limited', async () => {
     handler = (_req, res) => {
       res.statusCode = 429;
