@@ -1,0 +1,157 @@
+import {
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  buildFilterPolicy,
+  createSnsPublisher,
+  formatSms,
+  gsm7Length,
+  snsSubject,
+  subscribe,
+  unsubscribe,
+} from '../../../lib/alerts/index.ts';
+import { PantauError, ValidationError } from '../../../lib/domain/errors.ts';
+import type { Subscriber } from '../../../lib/domain/types.ts';
+import { sampleAlert } from './fixtures.ts';
+
+const TOPIC = 'arn:aws:sns:ap-southeast-3:123456789012:pantau-alerts';
+const sns = new SNSClient({ region: 'ap-southeast-3' });
+const mock = mockClient(sns);
+
+const subscriber: Subscriber = {
+  tenantId: 'kominfo',
+  issueId: 'harga-beras',
+  id: 'sub-1',
+  channel: 'sms',
+  address: '+6281234567890',
+  minLevel: 'SIAGA',
+  lang: 'id',
+  createdAt: '2026-03-01T00:00:00.000Z',
+};
+
+/** Evaluates a filter policy the way SNS does for String and Number attributes. */
+function policyMatches(
+  policy: ReturnType<typeof buildFilterPolicy>,
+  attrs: Record<string, { DataType: string; StringValue: string }>,
+): boolean {
+  const severity = Number(attrs.severity?.StringValue);
+  const [op, bound] = policy.severity[0]?.numeric ?? ['>=', Number.NaN];
+  return (
+    policy.tenant.includes(attrs.tenant?.StringValue as string) &&
+    policy.issue.includes(attrs.issue?.StringValue as string) &&
+    attrs.severity?.DataType === 'Number' &&
+    op === '>=' &&
+    severity >= bound
+  );
+}
+
+beforeEach(() => {
+  mock.reset();
+});
+
+describe('createSnsPublisher', () => {
+  it('publishes once with per-protocol bodies and tenant/issue/severity attributes', async () => {
+    mock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    const publisher = createSnsPublisher({ sns, topicArn: TOPIC, baseUrl: 'https://pantau.go.id' });
+    const alert = sampleAlert();
+    await expect(publisher.publish(alert)).resolves.toEqual({ messageId: 'msg-1' });
+    expect(mock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const input = mock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TopicArn: TOPIC,
+      MessageStructure: 'json',
+      Subject: '[Pantau] SIAGA: Harga Beras Naik - 76 sebutan negatif dalam 5 menit',
+      MessageAttributes: {
+        tenant: { DataType: 'String', StringValue: 'kominfo' },
+        issue: { DataType: 'String', StringValue: 'harga-beras' },
+        severity: { DataType: 'Number', StringValue: '2' },
+      },
+    });
+    const body = JSON.parse(input?.Message as string);
+    expect(Object.keys(body).sort()).toEqual(['default', 'email', 'email-json', 'sms']);
+    expect(body.sms).toBe(formatSms(alert, 'id', 'https://pantau.go.id'));
+    expect(gsm7Length(body.sms)).toBeLessThanOrEqual(160);
+    expect(body.email).toContain('Sebutan negatif: 76 dari 127');
+    expect(JSON.parse(body['email-json']).alert.id).toBe(alert.id);
+  });
+
+  it('writes English when configured, and fails on a publish without MessageId', async () => {
+    mock.on(PublishCommand).resolves({});
+    const publisher = createSnsPublisher({ sns, topicArn: TOPIC, lang: 'en' });
+    await expect(publisher.publish(sampleAlert())).rejects.toThrow(PantauError);
+    const body = JSON.parse(mock.commandCalls(PublishCommand)[0]?.args[0].input.Message as string);
+    expect(body.sms).toContain('negative/5min');
+  });
+
+  it('lets SNS errors propagate so the stream retries', async () => {
+    mock.on(PublishCommand).rejects(new Error('Throttling'));
+    const publisher = createSnsPublisher({ sns, topicArn: TOPIC });
+    await expect(publisher.publish(sampleAlert())).rejects.toThrow('Throttling');
+  });
+
+  it('keeps SNS subjects to printable ASCII under 100 characters', () => {
+    const s = snsSubject(`[Pantau] AWAS: Pêmilu “Serentak” 😡 – ${'x'.repeat(200)}`);
+    expect(s.length).toBeLessThan(100);
+    expect(s).toMatch(/^\[Pantau\] AWAS: Pemilu "Serentak" - x+\.\.\.$/);
+  });
+});
+
+describe('filter policies and subscriptions', () => {
+  it('routes by tenant, issue and minimum severity', () => {
+    const policy = buildFilterPolicy(subscriber);
+    expect(policy).toEqual({
+      tenant: ['kominfo'],
+      issue: ['harga-beras'],
+      severity: [{ numeric: ['>=', 2] }],
+    });
+    const attrs = (level: 'WASPADA' | 'SIAGA' | 'AWAS', tenant = 'kominfo') => ({
+      tenant: { DataType: 'String', StringValue: tenant },
+      issue: { DataType: 'String', StringValue: 'harga-beras' },
+      severity: {
+        DataType: 'Number',
+        StringValue: String({ WASPADA: 1, SIAGA: 2, AWAS: 3 }[level]),
+      },
+    });
+    expect(policyMatches(policy, attrs('WASPADA'))).toBe(false);
+    expect(policyMatches(policy, attrs('SIAGA'))).toBe(true);
+    expect(policyMatches(policy, attrs('AWAS'))).toBe(true);
+    expect(policyMatches(policy, attrs('AWAS', 'other-agency'))).toBe(false);
+  });
+
+  it('subscribes with the filter policy and returns the subscription ARN', async () => {
+    mock.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:abc` });
+    await expect(subscribe(sns, TOPIC, subscriber)).resolves.toBe(`${TOPIC}:abc`);
+    expect(mock).toHaveReceivedCommandWith(SubscribeCommand, {
+      TopicArn: TOPIC,
+      Protocol: 'sms',
+      Endpoint: '+6281234567890',
+      ReturnSubscriptionArn: true,
+      Attributes: {
+        FilterPolicy: JSON.stringify(buildFilterPolicy(subscriber)),
+        FilterPolicyScope: 'MessageAttributes',
+      },
+    });
+  });
+
+  it('refuses a bad address before calling SNS', async () => {
+    await expect(subscribe(sns, TOPIC, { ...subscriber, address: '0812345' })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(
+      subscribe(sns, TOPIC, { ...subscriber, channel: 'email', address: 'humas@' }),
+    ).rejects.toThrow(ValidationError);
+    expect(mock).not.toHaveReceivedCommand(SubscribeCommand);
+  });
+
+  it('unsubscribes by ARN', async () => {
+    mock.on(UnsubscribeCommand).resolves({});
+    await unsubscribe(sns, `${TOPIC}:abc`);
+    expect(mock).toHaveReceivedCommandWith(UnsubscribeCommand, { SubscriptionArn: `${TOPIC}:abc` });
+  });
+});
