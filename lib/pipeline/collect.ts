@@ -211,7 +211,8 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
   async function run(source: SourceName, opts: CollectRunOptions = {}): Promise<CollectReport> {
     const started = now();
     const startedAt = started.toISOString();
-    const deadline = opts.deadline ?? started.getTime() + DEFAULT_BUDGET_MS;
+    // Wall-clock time, like Lambda's remaining time; `now` is the domain clock (tests move it).
+    const deadline = opts.deadline ?? Date.now() + DEFAULT_BUDGET_MS;
     const adapter = deps.adapters[source];
     if (!adapter) throw new ValidationError(`No adapter configured for source '${source}'`);
 
