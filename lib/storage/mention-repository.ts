@@ -368,8 +368,9 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
           ExpressionAttributeNames: filtered ? names : undefined,
           ExpressionAttributeValues: values,
           ScanIndexForward: q.order === 'asc',
-          // Filtered pages come back short: read more per request, trim below.
-          Limit: filtered ? Math.min(MAX_QUERY_LIMIT, Math.max(remaining * 2, 100)) : remaining,
+          // One item more than needed tells whether another page exists, so the last page
+          // carries no cursor; filtered pages come back short, so they read more and trim below.
+          Limit: filtered ? Math.min(MAX_QUERY_LIMIT, Math.max(remaining * 2, 100)) : remaining + 1,
           ExclusiveStartKey: start,
         }),
       );

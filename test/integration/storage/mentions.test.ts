@@ -180,7 +180,7 @@ describe('MentionRepository on DynamoDB Local', () => {
           createdAt: `2026-03-01T08:0${i}:30.000Z`,
         }),
       );
-      for (const m of ms) await repos.mentions.putNew(m);
+      await Promise.all(ms.map((m) => repos.mentions.putNew(m)));
       const writes = ms.map((m, i) => scoreWrite(m, i % 3 === 0 ? 'NEGATIVE' : 'POSITIVE'));
 
       // Act
@@ -205,7 +205,7 @@ describe('MentionRepository on DynamoDB Local', () => {
           createdAt: `2026-03-01T09:${String(i * 4).padStart(2, '0')}:00.000Z`,
         }),
       );
-      for (const m of ms) await repos.mentions.putNew(m);
+      await Promise.all(ms.map((m) => repos.mentions.putNew(m)));
       const label = (i: number): SentimentLabel => SENTIMENT_LABELS[i % 4] as SentimentLabel;
       const writes = ms.map((m, i) => scoreWrite(m, label(i)));
       await repos.mentions.recordScores(writes.filter((_, i) => i % 2 === 0));
@@ -235,7 +235,7 @@ describe('MentionRepository on DynamoDB Local', () => {
           engagement: { likes: i, reposts: i % 3, replies: 1, views: 1_000 },
         }),
       );
-      for (const m of ms) await repos.mentions.putNew(m);
+      await Promise.all(ms.map((m) => repos.mentions.putNew(m)));
       const writes = ms.map((m, i) =>
         scoreWrite(m, SENTIMENT_LABELS[(i * 7) % 4] as SentimentLabel),
       );
@@ -344,8 +344,8 @@ describe('MentionRepository on DynamoDB Local', () => {
         });
         ms.push(m);
         labels.push(SENTIMENT_LABELS[i % 4] as SentimentLabel);
-        await repos.mentions.putNew(m);
       }
+      await Promise.all(ms.map((m) => repos.mentions.putNew(m)));
       // Score all but the last ten, so unscored mentions are in the range too.
       await repos.mentions.recordScores(
         ms.slice(0, 50).map((m, i) => scoreWrite(m, labels[i] as SentimentLabel)),
@@ -402,6 +402,22 @@ describe('MentionRepository on DynamoDB Local', () => {
         .reverse();
       expect(got).toEqual(expected);
       expect(got).toHaveLength(30);
+      // 30 items in pages of 7: the fifth page holds the last two and says there is no more.
+      expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 2]);
+    });
+
+    it('gives no cursor when the last page is exactly full', async () => {
+      const q = {
+        from: '2026-03-03T00:00:00.000Z',
+        to: '2026-03-03T00:10:00.000Z',
+        limit: 5,
+        order: 'asc' as const,
+      };
+      const first = await repos.mentions.query(issueId, q);
+      const second = await repos.mentions.query(issueId, { ...q, cursor: first.nextCursor });
+      expect([first.items.length, second.items.length]).toEqual([5, 5]);
+      expect(second.nextCursor).toBeUndefined();
+      expect(second.items.map((m) => m.sourceId)).toEqual(['s05', 's06', 's07', 's08', 's09']);
     });
 
     it('filters by language, preferring the detected language over the source tag', async () => {
