@@ -95,6 +95,42 @@ describe('recordScores exactly-once under concurrency and faults', () => {
     expect(results.map((r) => r.applied + r.alreadyScored)).toEqual([40, 40, 20]);
     const expected = { total: 40, negative: 16 };
     expect(await totals('race')).toEqual({ '5m': expected, '1h': expected, '1d': expected });
+  }, 120_000);
+
+  it('keeps counts exact when an official corrects a mention while it is being scored', async () => {
+    // Prepare
+    const writes = await seed('racecorr', 6);
+    const targets = writes.map((w) => w.mention);
+
+    // Act: each mention is scored and corrected at the same time.
+    await Promise.all([
+      repos.mentions.recordScores(writes),
+      ...targets.map((m) =>
+        repos.mentions.correct(m, 'POSITIVE', 'humas', '2026-05-01T12:00:00.000Z'),
+      ),
+    ]);
+
+    // Assess: whichever came first, each mention counts once, under its corrected label.
+    for (const m of targets) {
+      expect((await repos.mentions.get(m.id))?.sentiment?.label).toBe('POSITIVE');
+    }
+    for (const width of BUCKET_WIDTHS) {
+      const bs = await repos.buckets.query(
+        'racecorr',
+        width,
+        '2026-05-01T00:00:00.000Z',
+        '2026-05-02T00:00:00.000Z',
+      );
+      const sum = (f: 'total' | 'positive' | 'negative' | 'neutral' | 'mixed') =>
+        bs.reduce((s, b) => s + b[f], 0);
+      expect([
+        sum('total'),
+        sum('positive'),
+        sum('negative'),
+        sum('neutral'),
+        sum('mixed'),
+      ]).toEqual([6, 6, 0, 0, 0]);
+    }
   });
 
   it('retries a transaction conflict and still counts every mention once', async () => {

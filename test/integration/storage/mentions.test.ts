@@ -255,7 +255,7 @@ describe('MentionRepository on DynamoDB Local', () => {
       }
       expect(expectedBuckets(scored, '5m').size).toBe(75);
       expect(expectedBuckets(scored, '1d').size).toBe(3);
-    });
+    }, 120_000);
 
     it('treats a mention that is not stored, or twice in one call, as already scored', async () => {
       // Prepare

@@ -511,6 +511,6 @@ describe('storage repositories on DynamoDB Local', () => {
           '2026-04-02T00:00:00.000Z',
         ),
       ).rejects.toBeInstanceOf(ValidationError);
-    });
+    }, 120_000);
   });
 });
