@@ -71,9 +71,8 @@ const badCursor = () =>
     { field: 'query.cursor', message: 'must be a nextCursor value returned by a previous page' },
   ]);
 
-function resumeState(cursor: string | undefined, fetch: number): ResumeState {
-  if (cursor === undefined) return { k: 0, n: fetch };
-  const raw = decodeState(cursor);
+function resumeState(raw: Record<string, unknown> | undefined, fetch: number): ResumeState {
+  if (raw === undefined) return { k: 0, n: fetch };
   const { c, k, n } = raw;
   if (raw.s !== 'r') throw badCursor();
   if (c !== undefined && (typeof c !== 'string' || c.length === 0 || c.length > 4096)) {
@@ -88,7 +87,28 @@ function resumeState(cursor: string | undefined, fetch: number): ResumeState {
   return { c: c as string | undefined, k: k as number, n: n as number };
 }
 
-function range(q: MentionsQuery, now: Date): { from: string; to: string } {
+/**
+ * The range a page reads. A cursor carries the range of its first page, so a default range
+ * (which moves with the clock) stays put while a client pages through it.
+ */
+function range(
+  q: MentionsQuery,
+  now: Date,
+  fromCursor?: Record<string, unknown>,
+): { from: string; to: string } {
+  if (fromCursor) {
+    const { f, t } = fromCursor;
+    if (
+      typeof f !== 'string' ||
+      typeof t !== 'string' ||
+      Number.isNaN(Date.parse(f)) ||
+      Number.isNaN(Date.parse(t)) ||
+      f >= t
+    ) {
+      throw badCursor();
+    }
+    return { from: f, to: t };
+  }
   const to = q.to ?? now.toISOString();
   const from = q.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_DAYS * DAY_MS).toISOString();
   if (Date.parse(from) >= Date.parse(to)) {
@@ -104,9 +124,11 @@ async function timelinePage(
   issueId: string,
   q: MentionsQuery,
 ): Promise<{ items: Mention[]; nextCursor?: string }> {
-  const { from, to } = range(q, ctx.now);
+  const raw = q.cursor === undefined ? undefined : decodeState(q.cursor);
+  const { from, to } = range(q, ctx.now, raw);
   const keep = postFilter(q);
-  let state = resumeState(q.cursor, keep ? FILTERED_FETCH : q.limit);
+  let state = resumeState(raw, keep ? FILTERED_FETCH : q.limit);
+  const at = { f: from, t: to };
   const items: Mention[] = [];
   let examined = 0;
   for (;;) {
@@ -131,13 +153,14 @@ async function timelinePage(
             ? { c: state.c, k: i + 1, n: state.n }
             : { c: page.nextCursor, k: 0, n: keep ? FILTERED_FETCH : q.limit };
         if (next.k === 0 && next.c === undefined) return { items };
-        return { items, nextCursor: encodeState({ s: 'r', ...next }) };
+        return { items, nextCursor: encodeState({ s: 'r', ...next, ...at }) };
       }
     }
     if (!page.nextCursor) return { items };
     state = { c: page.nextCursor, k: 0, n: keep ? FILTERED_FETCH : q.limit - items.length };
     // A sparse filter must not turn one request into a scan of the whole issue.
-    if (examined >= SCAN_BUDGET) return { items, nextCursor: encodeState({ s: 'r', ...state }) };
+    if (examined >= SCAN_BUDGET)
+      return { items, nextCursor: encodeState({ s: 'r', ...state, ...at }) };
   }
 }
 
@@ -146,10 +169,10 @@ async function engagementPage(
   issueId: string,
   q: MentionsQuery,
 ): Promise<{ items: Mention[]; nextCursor?: string; truncated?: boolean }> {
-  const { from, to } = range(q, ctx.now);
+  const raw = q.cursor === undefined ? undefined : decodeState(q.cursor);
+  const { from, to } = range(q, ctx.now, raw);
   let offset = 0;
-  if (q.cursor !== undefined) {
-    const raw = decodeState(q.cursor);
+  if (raw !== undefined) {
     if (raw.s !== 'e' || !Number.isInteger(raw.o) || (raw.o as number) < 0) throw badCursor();
     offset = raw.o as number;
   }
@@ -177,7 +200,7 @@ async function engagementPage(
   const more = offset + q.limit < all.length;
   return {
     items,
-    ...(more ? { nextCursor: encodeState({ s: 'e', o: offset + q.limit }) } : {}),
+    ...(more ? { nextCursor: encodeState({ s: 'e', o: offset + q.limit, f: from, t: to }) } : {}),
     ...(cursor ? { truncated: true } : {}),
   };
 }

@@ -14,6 +14,8 @@ import { UnauthorizedError } from '../../../lib/domain/errors.ts';
 import { createFakeRepositories } from './fakes.ts';
 import { buildApi, client } from './fixtures.ts';
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 const POOL = 'ap-southeast-3_Test1234';
 const ISSUER = `https://cognito-idp.ap-southeast-3.amazonaws.com/${POOL}`;
 
@@ -78,8 +80,8 @@ describe('Local token authenticator', () => {
 describe('Cognito authenticator against a local JWKS', () => {
   let server: Server;
   let jwksUp = true;
-  let signingKey: CryptoKey;
-  let forgerKey: CryptoKey;
+  let signingKey: PrivateKey;
+  let forgerKey: PrivateKey;
   let jwk: JWK;
   let base: string;
 
@@ -122,7 +124,7 @@ describe('Cognito authenticator against a local JWKS', () => {
 
   async function sign(
     claims: Record<string, unknown>,
-    opts: { key?: CryptoKey; expiresIn?: string | number; kid?: string } = {},
+    opts: { key?: PrivateKey; expiresIn?: string | number; kid?: string } = {},
   ) {
     return new SignJWT({
       token_use: 'access',
