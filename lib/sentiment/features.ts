@@ -9,6 +9,7 @@ interface FeatureSpec {
   bits: number;
   /** Longest word n-gram (1 = unigrams only). */
   wordMaxN: number;
+  /** Character n-gram sizes; charMaxN 0 turns character n-grams off (the shipped model's choice). */
   charMinN: number;
   charMaxN: number;
   /** Characters of the normalised text used for character n-grams; bounds cost on long articles. */
@@ -22,6 +23,7 @@ interface Features {
   length: number;
 }
 
+const NEG_CODE = NEG_PREFIX.charCodeAt(0);
 const WORD_SEED = 0x9e3779b1 | 0;
 const BIGRAM_SEED = 0x85ebca6b | 0;
 const CHAR_SEED = 0xc2b2ae35 | 0;
@@ -36,21 +38,14 @@ function fnv(str: string, seed: number): number {
   return h;
 }
 
-/** murmur3 finaliser: spreads FNV's weak low bits before masking. */
-function fmix(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** Fibonacci hashing: the top bits of one multiply are well mixed, and cost one instruction. */
+const GOLDEN = 0x9e3779b1 | 0;
 
 function createExtractor(spec: FeatureSpec) {
-  const mask = (1 << spec.bits) - 1;
+  const shift = 32 - spec.bits;
   let idx = new Int32Array(4096);
   let val = new Float32Array(4096);
+  let wordHashes = new Int32Array(256);
 
   function ensure(n: number): void {
     if (n <= idx.length) return;
@@ -66,28 +61,30 @@ function createExtractor(spec: FeatureSpec) {
    */
   function extract(text: string): Features {
     const tokens = tokenize(text);
-    const words: string[] = [];
-    for (const t of tokens) words.push(t.startsWith(NEG_PREFIX) ? t.slice(NEG_PREFIX.length) : t);
-    let plain = ` ${words.join(' ')} `;
-    if (plain.length > spec.charLimit) plain = plain.slice(0, spec.charLimit);
+    let plain = '';
+    if (spec.charMaxN > 0) {
+      plain = ' ';
+      for (const t of tokens) plain += `${t.charCodeAt(0) === NEG_CODE ? t.slice(1) : t} `;
+      if (plain.length > spec.charLimit) plain = plain.slice(0, spec.charLimit);
+    }
 
     const nWord = tokens.length * spec.wordMaxN;
-    const nChar = Math.max(0, plain.length) * (spec.charMaxN - spec.charMinN + 1);
+    const nChar = plain.length * Math.max(0, spec.charMaxN - spec.charMinN + 1);
     ensure(nWord + nChar + 1);
     let n = 0;
 
-    const wordHashes = new Int32Array(tokens.length);
+    if (wordHashes.length < tokens.length) wordHashes = new Int32Array(tokens.length * 2);
     for (let i = 0; i < tokens.length; i++) {
       const h = fnv(tokens[i] as string, WORD_SEED);
       wordHashes[i] = h;
-      idx[n++] = fmix(h) & mask;
+      idx[n++] = Math.imul(h, GOLDEN) >>> shift;
     }
     if (spec.wordMaxN >= 2) {
       for (let i = 1; i < tokens.length; i++) {
         const h =
           Math.imul((wordHashes[i - 1] as number) ^ BIGRAM_SEED, FNV_PRIME) ^
           (wordHashes[i] as number);
-        idx[n++] = fmix(Math.imul(h, FNV_PRIME)) & mask;
+        idx[n++] = Math.imul(Math.imul(h, FNV_PRIME), GOLDEN) >>> shift;
       }
     }
     const wordCount = n;
@@ -98,7 +95,7 @@ function createExtractor(spec: FeatureSpec) {
       for (let k = 0; k < spec.charMaxN && i + k < len; k++) {
         h ^= plain.charCodeAt(i + k);
         h = Math.imul(h, FNV_PRIME);
-        if (k + 1 >= spec.charMinN) idx[n++] = fmix(h) & mask;
+        if (k + 1 >= spec.charMinN) idx[n++] = Math.imul(h, GOLDEN) >>> shift;
       }
     }
     const charCount = n - wordCount;

@@ -34,6 +34,21 @@ function weights(spec: string): Record<string, number> {
 }
 
 const LANGS = Object.keys(MARKERS);
+/** word → weight per language (LANGS order): one lookup per word instead of one per language. */
+const WORD_WEIGHTS: ReadonlyMap<string, Float64Array> = (() => {
+  const m = new Map<string, Float64Array>();
+  LANGS.forEach((lang, k) => {
+    for (const [w, wt] of Object.entries(MARKERS[lang] ?? {})) {
+      let v = m.get(w);
+      if (!v) {
+        v = new Float64Array(LANGS.length);
+        m.set(w, v);
+      }
+      v[k] = wt;
+    }
+  });
+  return m;
+})();
 /** Languages the built-in model handles: Indonesian and its close neighbours. */
 const BUILTIN_LANGS: ReadonlySet<string> = new Set(['id', 'ms', 'jv', 'su', 'und']);
 
@@ -83,22 +98,26 @@ function normalizeLang(code: string | undefined): string {
  */
 function detectLanguage(text: string, hint?: string): { lang: string; confidence: number } {
   const hinted = normalizeLang(hint);
-  const scores: Record<string, number> = { id: 0, ms: 0, jv: 0, su: 0, en: 0 };
-  const lower = text
-    .toLowerCase()
-    .replace(/https?:\/\/\S+|[@#]\w+/g, ' ')
-    .replace(/([a-z])\1{2,}/g, '$1');
+  const acc = new Float64Array(LANGS.length);
+  let lower = text.toLowerCase();
+  if (lower.includes('http') || lower.includes('@') || lower.includes('#')) {
+    lower = lower.replace(/https?:\/\/\S+|[@#]\w+/g, ' ');
+  }
+  lower = lower.replace(/([a-z])\1{2,}/g, '$1');
   let total = 0;
   for (const m of lower.matchAll(WORD_RE)) {
-    const w = m[0];
-    for (const lang of LANGS) {
-      const wt = MARKERS[lang]?.[w];
-      if (wt !== undefined) {
-        scores[lang] = (scores[lang] ?? 0) + wt;
-        total += wt;
-      }
+    const weightsFor = WORD_WEIGHTS.get(m[0]);
+    if (weightsFor === undefined) continue;
+    for (let k = 0; k < acc.length; k++) {
+      const wt = weightsFor[k] as number;
+      acc[k] = (acc[k] as number) + wt;
+      total += wt;
     }
   }
+  const scores: Record<string, number> = {};
+  LANGS.forEach((lang, k) => {
+    scores[lang] = acc[k] as number;
+  });
   // A source tag is worth a few marker words: it settles 'id' vs 'ms' on shared vocabulary.
   if (hinted in scores) scores[hinted] = (scores[hinted] ?? 0) + 2;
 

@@ -2,8 +2,10 @@
  * Normalisation and tokenisation of informal Indonesian posts for the built-in model.
  *
  * The same function runs in training and in the Lambda, so what the model learned from is exactly
- * what it sees at scoring time. Placeholders are written `_name_` so they can never collide with a
- * real word after lower-casing.
+ * what it sees at scoring time. It is a single hand-written scan over the text rather than a chain
+ * of regular expressions because it runs once per post in the score Lambda and a regex chain cost
+ * several times more than the model itself. Placeholders are written `_name_`, which no word can
+ * be after normalisation.
  */
 import {
   CLAUSE_BREAKERS,
@@ -19,121 +21,273 @@ import {
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
 
-const URL_RE =
-  /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|go\.id|net|org|ly)\/\S*/gi;
-const MENTION_RE = /(^|[^\w@])@\w+/g;
-const HASHTAG_RE = /#(\w+)/g;
-const HTML_ENTITY_RE = /&(?:amp|lt|gt|quot|#39);/g;
 const NON_ASCII_RE = /[^\u0020-\u007e\t\n\r]/;
-const PICTO_RE = /\p{Extended_Pictographic}/gu;
-const REDUP_RE = /\b([a-z]{2,})2([a-z]*)\b/g;
-const ELONGATION_RE = /([a-z])\1{2,}/g;
-const TOKEN_RE =
-  /_[a-z]+_|[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+(?:['-][a-z0-9]+)*|[!?]|[.,;:]|\p{Extended_Pictographic}/gu;
+/** Cheap pre-check so the emoticon expressions run only on the few posts that may contain one. */
+const EMOTICON_HINT_RE = /[:;=^<>][-']?[()[\]dDpP/\\|3^_]|[xX]D|T[_.]T/;
+const PICTO_RE = /^\p{Extended_Pictographic}$/u;
+const LETTER_RE = /^\p{L}$/u;
 const LAUGH_RE = /^(?:w*k+w+k*[wk]*|(?:h+[aeiou]+){2,}h?|(?:[aeiou]?h+){3,})$/;
-/** Only words take the negation mark: placeholders and emoji keep their own polarity. */
-const WORD_START_RE = /^[a-z]/;
-const DIGITS_RE = /^[0-9][0-9.,]*$/;
+const URL_SUFFIXES = ['com', 'id', 'net', 'org', 'ly', 'co'];
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
-
-function splitHashtag(_m: string, tag: string): string {
-  // #HargaBerasNaik → harga beras naik: the words inside a hashtag carry the sentiment.
-  const words = tag
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/([A-Za-z])([0-9])/g, '$1 $2')
-    .replace(/_/g, ' ');
-  return ` _hashtag_ ${words} `;
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
-function emojiToken(ch: string): string {
-  if (LAUGH_EMOJI.includes(ch)) return ` ${ch} _emolaugh_ `;
-  if (POSITIVE_EMOJI.includes(ch)) return ` ${ch} _emopos_ `;
-  if (NEGATIVE_EMOJI.includes(ch)) return ` ${ch} _emoneg_ `;
-  return ` ${ch} `;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
-/** Pre-token clean-up: URLs, mentions, hashtags, emoji, emoticons, case, elongation. */
-function cleanText(raw: string): string {
-  let s = raw;
-  if (NON_ASCII_RE.test(s)) {
-    // NFKC folds "𝐛𝐚𝐠𝐮𝐬" and full-width letters into plain ones; emoji survive it.
-    s = s.normalize('NFKC').replace(PICTO_RE, emojiToken);
+function isWordChar(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 128) return isAsciiAlnum(c);
+  // Latin letters with diacritics (Sundanese é, borrowed names) belong to words.
+  return c < 0x2000 && LETTER_RE.test(s[i] as string);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 160;
+}
+
+function emojiPolarity(ch: string): string | undefined {
+  if (LAUGH_EMOJI.includes(ch)) return '_emolaugh_';
+  if (POSITIVE_EMOJI.includes(ch)) return '_emopos_';
+  if (NEGATIVE_EMOJI.includes(ch)) return '_emoneg_';
+  return undefined;
+}
+
+/** Collapses a letter repeated 3+ times ("bangettt" → "banget"); reports whether it did. */
+function collapseElongation(w: string): [string, boolean] {
+  for (let i = 2; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === w.charCodeAt(i - 1) && c === w.charCodeAt(i - 2)) return [collapseRuns(w), true];
   }
-  s = s.replace(HTML_ENTITY_RE, (e) => HTML_ENTITIES[e] ?? e);
-  s = s.replace(URL_RE, ' _url_ ');
-  s = s.replace(MENTION_RE, '$1 _user_ ');
-  s = s.replace(HASHTAG_RE, splitHashtag);
-  for (const [re, token] of EMOTICONS) s = s.replace(re, token);
-  s = s.toLowerCase();
-  s = s.replace(REDUP_RE, '$1-$1$2');
-  s = s.replace(ELONGATION_RE, '$1 _elong_ ');
-  return s;
+  return [w, false];
 }
 
-function normalizeWord(word: string): string {
-  if (DIGITS_RE.test(word)) return '_num_';
-  const mapped = SLANG[word];
-  if (mapped !== undefined) return mapped;
-  if (word.length >= 4 && LAUGH_RE.test(word)) return '_laugh_';
-  return word;
-}
-
-function isBreak(token: string): boolean {
-  return (
-    token === '.' ||
-    token === ',' ||
-    token === ';' ||
-    token === ':' ||
-    token === '!' ||
-    token === '?'
-  );
-}
-
-/**
- * Tokens of a post: normalised words, placeholders, emoji, `!`/`?`, with negation marked on the
- * first content word after a negator (intensifiers in between are skipped, a clause break ends it).
- */
-function tokenize(raw: string): string[] {
-  const cleaned = cleanText(raw);
-  const out: string[] = [];
-  let negate = false;
-  for (const m of cleaned.matchAll(TOKEN_RE)) {
-    const w = normalizeWord(m[0]);
-    // A slang entry may expand to two words ("makasih" → "terima kasih").
-    const parts = w.includes(' ') ? w.split(' ') : [w];
-    for (const t of parts) {
-      if (isBreak(t)) {
-        negate = false;
-        if (t === '!' || t === '?') out.push(t);
-        continue;
-      }
-      if (CLAUSE_BREAKERS.has(t)) {
-        negate = false;
-        out.push(t);
-        continue;
-      }
-      if (NEGATORS.has(t)) {
-        negate = true;
-        out.push(t);
-        continue;
-      }
-      if (negate && !INTENSIFIERS.has(t) && WORD_START_RE.test(t)) {
-        out.push(NEG_PREFIX + t);
-        negate = false;
-        continue;
-      }
-      out.push(t);
-    }
+function collapseRuns(w: string): string {
+  let out = '';
+  let i = 0;
+  while (i < w.length) {
+    let j = i + 1;
+    while (j < w.length && w[j] === w[i]) j++;
+    out += j - i >= 3 ? (w[i] as string) : w.slice(i, j);
+    i = j;
   }
   return out;
 }
 
-export { cleanText, NEG_PREFIX, normalizeWord, tokenize };
+const SLANG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(SLANG));
+const LAUGH_LETTERS = new Set('whkaeiou');
+
+/** Word roles for negation scope, one lookup per word. */
+const NEGATOR = 1;
+const BREAKER = 2;
+const INTENSIFIER = 3;
+const ROLE: ReadonlyMap<string, number> = new Map([
+  ...[...INTENSIFIERS].map((w) => [w, INTENSIFIER] as const),
+  ...[...CLAUSE_BREAKERS].map((w) => [w, BREAKER] as const),
+  ...[...NEGATORS].map((w) => [w, NEGATOR] as const),
+]);
+
+function normalizeWord(word: string): string {
+  const mapped = SLANG_MAP.get(word);
+  if (mapped !== undefined) return mapped;
+  if (
+    word.length >= 4 &&
+    LAUGH_LETTERS.has(word[0] as string) &&
+    LAUGH_LETTERS.has(word[1] as string) &&
+    LAUGH_RE.test(word)
+  ) {
+    return '_laugh_';
+  }
+  return word;
+}
+
+/** "anak2" → "anak-anak", "mesra2an" → "mesra-mesraan": Indonesian reduplication written with 2. */
+function expandReduplication(w: string): string {
+  const k = w.indexOf('2');
+  if (k < 2 || k !== w.lastIndexOf('2')) return w;
+  const base = w.slice(0, k);
+  const rest = w.slice(k + 1);
+  for (let i = 0; i < base.length; i++) if (isDigit(base.charCodeAt(i))) return w;
+  for (let i = 0; i < rest.length; i++) if (isDigit(rest.charCodeAt(i))) return w;
+  return `${base}-${base}${rest}`;
+}
+
+/** Splits a hashtag body into words: "HargaBerasNaik" → harga beras naik, "BPJSRibet" → bpjs ribet. */
+function hashtagWords(tag: string): string[] {
+  return tag
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Za-z])([0-9])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase()
+    .split(' ')
+    .filter((w) => w !== '');
+}
+
+function createEmitter() {
+  const out: string[] = [];
+  let negate = false;
+
+  function breakClause(): void {
+    negate = false;
+  }
+
+  /** A normalised word (or placeholder/emoji), applying slang and negation. */
+  function word(raw: string): void {
+    const w = raw.charCodeAt(0) === 95 ? raw : normalizeWord(raw);
+    if (w.includes(' ')) {
+      for (const part of w.split(' ')) plain(part);
+      return;
+    }
+    plain(w);
+  }
+
+  function plain(t: string): void {
+    const role = ROLE.get(t);
+    if (role === BREAKER) {
+      negate = false;
+      out.push(t);
+    } else if (role === NEGATOR) {
+      negate = true;
+      out.push(t);
+    } else if (negate && role !== INTENSIFIER && isAsciiAlnum(t.charCodeAt(0))) {
+      // Only words take the mark: placeholders and emoji keep their own polarity.
+      out.push(NEG_PREFIX + t);
+      negate = false;
+    } else {
+      out.push(t);
+    }
+  }
+
+  function raw(t: string): void {
+    out.push(t);
+  }
+
+  return { out, word, raw, breakClause };
+}
+
+/**
+ * Tokens of a post: normalised words, placeholders (`_url_`, `_user_`, `_hashtag_`, `_num_`,
+ * `_elong_`, `_laugh_`, `_emopos_`, `_emoneg_`, `_emolaugh_`), emoji, `!`/`?`, with negation
+ * marked on the first content word after a negator (intensifiers in between are skipped; a clause
+ * break ends the scope).
+ */
+function tokenize(text: string): string[] {
+  let s = text;
+  if (NON_ASCII_RE.test(s)) {
+    // NFKC folds "𝐛𝐚𝐠𝐮𝐬" and full-width letters into plain ones; emoji survive it.
+    s = s.normalize('NFKC');
+  }
+  if (s.includes('&')) s = s.replace(/&(?:amp|lt|gt|quot|#39);/g, ' ');
+  if (EMOTICON_HINT_RE.test(s)) for (const [re, token] of EMOTICONS) s = s.replace(re, token);
+
+  const e = createEmitter();
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+
+    if (c === 95 /* _ */) {
+      // Placeholder inserted by the emoticon pass.
+      let j = i + 1;
+      while (j < n && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
+      if (j < n && j > i + 1 && s.charCodeAt(j) === 95) {
+        e.raw(s.slice(i, j + 1));
+        i = j + 1;
+      } else {
+        i++;
+      }
+      continue;
+    }
+
+    if ((c === 64 /* @ */ || c === 35) /* # */ && (i === 0 || !isWordChar(s, i - 1))) {
+      let j = i + 1;
+      while (j < n && (isWordChar(s, j) || s.charCodeAt(j) === 95)) j++;
+      if (j > i + 1) {
+        if (c === 64) {
+          e.raw('_user_');
+        } else {
+          e.raw('_hashtag_');
+          for (const w of hashtagWords(s.slice(i + 1, j))) e.word(w);
+        }
+        i = j;
+        continue;
+      }
+      i++;
+      continue;
+    }
+
+    if (isWordChar(s, i)) {
+      let j = i + 1;
+      if (isDigit(c)) {
+        // Numbers, prices included: 15.000, 2,5.
+        while (
+          j < n &&
+          (isDigit(s.charCodeAt(j)) ||
+            ((s[j] === '.' || s[j] === ',') && isDigit(s.charCodeAt(j + 1))))
+        )
+          j++;
+        if (j >= n || !isWordChar(s, j)) {
+          e.raw('_num_');
+          i = j;
+          continue;
+        }
+      }
+      while (j < n) {
+        const cj = s.charCodeAt(j);
+        if (isWordChar(s, j)) j++;
+        else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) j += 2;
+        else break;
+      }
+      let w = s.slice(i, j).toLowerCase();
+      // URLs: scheme, www., or a bare domain with a path.
+      if (
+        ((w === 'http' || w === 'https') && s.startsWith('://', j)) ||
+        (w === 'www' && s[j] === '.') ||
+        (s[j] === '.' &&
+          URL_SUFFIXES.some((x) => s.startsWith(`${x}/`, j + 1) || s.startsWith(`go.id/`, j + 1)))
+      ) {
+        while (j < n && !isSpace(s.charCodeAt(j))) j++;
+        e.raw('_url_');
+        i = j;
+        continue;
+      }
+      i = j;
+      if (w.length > 2 && w.includes('2')) w = expandReduplication(w);
+      const [collapsed, elongated] = collapseElongation(w);
+      e.word(collapsed);
+      if (elongated) e.raw('_elong_');
+      continue;
+    }
+
+    if (c === 33 /* ! */ || c === 63 /* ? */) {
+      e.breakClause();
+      e.raw(c === 33 ? '!' : '?');
+      i++;
+      continue;
+    }
+    if (c === 46 || c === 44 || c === 59 || c === 58) {
+      e.breakClause();
+      i++;
+      continue;
+    }
+
+    if (c >= 128) {
+      const cp = s.codePointAt(i) as number;
+      const ch = String.fromCodePoint(cp);
+      if (PICTO_RE.test(ch)) {
+        e.raw(ch);
+        const pol = emojiPolarity(ch);
+        if (pol) e.raw(pol);
+      }
+      i += ch.length;
+      continue;
+    }
+    i++;
+  }
+  return e.out;
+}
+
+export { NEG_PREFIX, normalizeWord, tokenize };

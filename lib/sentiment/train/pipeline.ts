@@ -18,11 +18,16 @@ const MODEL_NAME = 'pantau-sentiment-id';
 /** Bump when features, normalisation or training change in a way that changes predictions. */
 const MODEL_SEMVER = '1.0.0';
 
+/**
+ * Chosen on the SmSA dev slice: word uni+bigrams over the normalised tokens scored higher there
+ * than adding character 2-5-grams (0.870-0.876 vs 0.851-0.861 macro-F1) and are several times
+ * cheaper to score; 2^17 buckets did as well as 2^18 at half the size.
+ */
 const DEFAULT_SPEC: FeatureSpec = {
-  bits: 18,
+  bits: 17,
   wordMaxN: 2,
-  charMinN: 2,
-  charMaxN: 5,
+  charMinN: 0,
+  charMaxN: 0,
   charLimit: 1200,
 };
 
