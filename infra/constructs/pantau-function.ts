@@ -99,10 +99,8 @@ class PantauFunction extends Construct {
             },
           }),
     });
-    // Source maps turn minified stack traces back into file:line.
-    if (HOUSE_BUNDLING.sourcemap && skipBundling) {
-      this.fn.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
-    }
+    // Source maps turn minified stack traces back into file:line (CDK does not set this itself).
+    if (HOUSE_BUNDLING.sourcemap) this.fn.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
     if (props.unscopedActions) {
       this.fn.addToRolePolicy(
         new iam.PolicyStatement({ actions: [...props.unscopedActions.actions], resources: ['*'] }),
