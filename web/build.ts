@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, buildSync } from 'esbuild';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -27,12 +27,10 @@ interface DashboardBuild {
 /** Officials' phones: Android Chrome 90+ and iOS Safari 15+ (uPlot needs more than Safari 14). */
 const TARGETS = ['es2020', 'chrome90', 'safari15', 'firefox90', 'edge90'];
 
-async function buildDashboard(
-  opts: { minify?: boolean; outDir?: string } = {},
-): Promise<DashboardBuild> {
-  const minify = opts.minify ?? true;
-  const outdir = join(WEB_DIR, 'dist');
-  const result = await build({
+const OUT_DIR = join(WEB_DIR, 'dist');
+
+function esbuildOptions(minify: boolean): BuildOptions & { write: false; metafile: true } {
+  return {
     absWorkingDir: WEB_DIR,
     entryPoints: { main: join(WEB_DIR, 'src/main.ts'), styles: join(WEB_DIR, 'styles.css') },
     bundle: true,
@@ -42,17 +40,20 @@ async function buildDashboard(
     minify,
     sourcemap: false,
     write: false,
-    outdir,
+    outdir: OUT_DIR,
     entryNames: 'assets/[name]-[hash]',
     assetNames: 'assets/[name]-[hash]',
     metafile: true,
     logLevel: 'silent',
-    // Keeps the bundle honest: a Node import in web/src fails the build instead of shipping a shim.
     define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  };
+}
+
+/** Names the outputs, writes index.html with the hashed entry names, measures, and saves. */
+function finish(result: BuildResult<{ write: false }>, outDir?: string): DashboardBuild {
   const files: Record<string, Uint8Array> = {};
   for (const out of result.outputFiles) {
-    files[relative(outdir, out.path).split('\\').join('/')] = out.contents;
+    files[relative(OUT_DIR, out.path).split('\\').join('/')] = out.contents;
   }
   const script = Object.keys(files).find((f) => /^assets\/main-.*\.js$/.test(f));
   const styles = Object.keys(files).find((f) => /^assets\/styles-.*\.css$/.test(f));
@@ -72,8 +73,8 @@ async function buildDashboard(
     sizes.total.gzip += size.gzip;
   }
 
-  if (opts.outDir) {
-    const dir = resolve(opts.outDir);
+  if (outDir) {
+    const dir = resolve(outDir);
     for (const [name, bytes] of Object.entries(files)) {
       const path = join(dir, name);
       mkdirSync(dirname(path), { recursive: true });
@@ -83,5 +84,15 @@ async function buildDashboard(
   return { files, sizes, entry: { script, styles } };
 }
 
-export type { DashboardBuild, FileSize };
-export { buildDashboard, WEB_DIR };
+async function buildDashboard(
+  opts: { minify?: boolean; outDir?: string } = {},
+): Promise<DashboardBuild> {
+  return finish(await build(esbuildOptions(opts.minify ?? true)), opts.outDir);
+}
+
+/** For CDK's local bundling hook, which must be synchronous. */
+function buildDashboardSync(opts: { minify?: boolean; outDir?: string } = {}): DashboardBuild {
+  return finish(buildSync(esbuildOptions(opts.minify ?? true)), opts.outDir);
+}
+
+export { buildDashboard, buildDashboardSync, WEB_DIR };
