@@ -83,8 +83,9 @@ function stripHtml(html: string): string {
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<(script|style|noscript|iframe)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(BLOCK_TAGS, '\n')
-    // A tag starts with a letter or '/': "harga < 10 ribu & > 5" is text, not markup.
-    .replace(/<\/?[a-zA-Z][^>]*>/g, ' ');
+    // Inline tags vanish without a space ("<b>naik</b>." stays "naik."). A tag starts with a
+    // letter or '/': "harga < 10 ribu & > 5" is text, not markup.
+    .replace(/<\/?[a-zA-Z][^>]*>/g, '');
   s = unescapeEntities(s);
   // Some feeds escape their HTML twice (&lt;p&gt;); after one unescape it is markup again.
   if (/<[a-zA-Z/][^>]*>/.test(s)) s = stripHtml(s);
