@@ -77,7 +77,19 @@ function collapseRuns(w: string): string {
 }
 
 const SLANG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(SLANG));
-const LAUGH_LETTERS = new Set('whkaeiou');
+/** w h k a e i o u: the letters laughter is written with. */
+function isLaughLetter(c: number): boolean {
+  return (
+    c === 119 ||
+    c === 104 ||
+    c === 107 ||
+    c === 97 ||
+    c === 101 ||
+    c === 105 ||
+    c === 111 ||
+    c === 117
+  );
+}
 
 /** Word roles for negation scope, one lookup per word. */
 const NEGATOR = 1;
@@ -94,8 +106,8 @@ function normalizeWord(word: string): string {
   if (mapped !== undefined) return mapped;
   if (
     word.length >= 4 &&
-    LAUGH_LETTERS.has(word[0] as string) &&
-    LAUGH_LETTERS.has(word[1] as string) &&
+    isLaughLetter(word.charCodeAt(0)) &&
+    isLaughLetter(word.charCodeAt(1)) &&
     LAUGH_RE.test(word)
   ) {
     return '_laugh_';
@@ -116,56 +128,58 @@ function expandReduplication(w: string): string {
 
 /** Splits a hashtag body into words: "HargaBerasNaik" → harga beras naik, "BPJSRibet" → bpjs ribet. */
 function hashtagWords(tag: string): string[] {
-  return tag
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/([A-Za-z])([0-9])/g, '$1 $2')
-    .replace(/_/g, ' ')
-    .toLowerCase()
-    .split(' ')
-    .filter((w) => w !== '');
+  const words: string[] = [];
+  let start = 0;
+  const kind = (c: number) =>
+    c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+  for (let i = 1; i <= tag.length; i++) {
+    const prev = kind(tag.charCodeAt(i - 1));
+    const cur = i < tag.length ? kind(tag.charCodeAt(i)) : -1;
+    const next = i + 1 < tag.length ? kind(tag.charCodeAt(i + 1)) : -1;
+    const boundary =
+      cur === -1 ||
+      cur === 0 ||
+      prev === 0 ||
+      (prev === 1 && cur === 2) ||
+      (prev === 2 && cur === 2 && next === 1) ||
+      (prev !== 3 && cur === 3);
+    if (boundary) {
+      if (i > start && prev !== 0) words.push(tag.slice(start, i).toLowerCase());
+      start = cur === 0 ? i + 1 : i;
+    }
+  }
+  return words;
 }
 
-function createEmitter() {
-  const out: string[] = [];
-  let negate = false;
+// Emitter state for the tokenize call in progress; module-level so no closures are built per post.
+let out: string[] = [];
+let negate = false;
 
-  function breakClause(): void {
+/** A normalised word (or placeholder/emoji), applying slang and negation. */
+function emitWord(raw: string): void {
+  const w = raw.charCodeAt(0) === 95 ? raw : normalizeWord(raw);
+  if (w.includes(' ')) {
+    for (const part of w.split(' ')) emitPlain(part);
+    return;
+  }
+  emitPlain(w);
+}
+
+function emitPlain(t: string): void {
+  const role = ROLE.get(t);
+  if (role === BREAKER) {
     negate = false;
-  }
-
-  /** A normalised word (or placeholder/emoji), applying slang and negation. */
-  function word(raw: string): void {
-    const w = raw.charCodeAt(0) === 95 ? raw : normalizeWord(raw);
-    if (w.includes(' ')) {
-      for (const part of w.split(' ')) plain(part);
-      return;
-    }
-    plain(w);
-  }
-
-  function plain(t: string): void {
-    const role = ROLE.get(t);
-    if (role === BREAKER) {
-      negate = false;
-      out.push(t);
-    } else if (role === NEGATOR) {
-      negate = true;
-      out.push(t);
-    } else if (negate && role !== INTENSIFIER && isAsciiAlnum(t.charCodeAt(0))) {
-      // Only words take the mark: placeholders and emoji keep their own polarity.
-      out.push(NEG_PREFIX + t);
-      negate = false;
-    } else {
-      out.push(t);
-    }
-  }
-
-  function raw(t: string): void {
+    out.push(t);
+  } else if (role === NEGATOR) {
+    negate = true;
+    out.push(t);
+  } else if (negate && role !== INTENSIFIER && isAsciiAlnum(t.charCodeAt(0))) {
+    // Only words take the mark: placeholders and emoji keep their own polarity.
+    out.push(NEG_PREFIX + t);
+    negate = false;
+  } else {
     out.push(t);
   }
-
-  return { out, word, raw, breakClause };
 }
 
 /**
@@ -183,7 +197,8 @@ function tokenize(text: string): string[] {
   if (s.includes('&')) s = s.replace(/&(?:amp|lt|gt|quot|#39);/g, ' ');
   if (EMOTICON_HINT_RE.test(s)) for (const [re, token] of EMOTICONS) s = s.replace(re, token);
 
-  const e = createEmitter();
+  out = [];
+  negate = false;
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -194,7 +209,7 @@ function tokenize(text: string): string[] {
       let j = i + 1;
       while (j < n && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
       if (j < n && j > i + 1 && s.charCodeAt(j) === 95) {
-        e.raw(s.slice(i, j + 1));
+        out.push(s.slice(i, j + 1));
         i = j + 1;
       } else {
         i++;
@@ -207,10 +222,11 @@ function tokenize(text: string): string[] {
       while (j < n && (isWordChar(s, j) || s.charCodeAt(j) === 95)) j++;
       if (j > i + 1) {
         if (c === 64) {
-          e.raw('_user_');
+          out.push('_user_');
         } else {
-          e.raw('_hashtag_');
-          for (const w of hashtagWords(s.slice(i + 1, j))) e.word(w);
+          out.push('_hashtag_');
+          for (const w of hashtagWords(s.slice(i + 1, j)))
+            emitWord(isDigit(w.charCodeAt(0)) ? '_num_' : w);
         }
         i = j;
         continue;
@@ -230,7 +246,7 @@ function tokenize(text: string): string[] {
         )
           j++;
         if (j >= n || !isWordChar(s, j)) {
-          e.raw('_num_');
+          out.push('_num_');
           i = j;
           continue;
         }
@@ -250,26 +266,26 @@ function tokenize(text: string): string[] {
           URL_SUFFIXES.some((x) => s.startsWith(`${x}/`, j + 1) || s.startsWith(`go.id/`, j + 1)))
       ) {
         while (j < n && !isSpace(s.charCodeAt(j))) j++;
-        e.raw('_url_');
+        out.push('_url_');
         i = j;
         continue;
       }
       i = j;
       if (w.length > 2 && w.includes('2')) w = expandReduplication(w);
       const [collapsed, elongated] = collapseElongation(w);
-      e.word(collapsed);
-      if (elongated) e.raw('_elong_');
+      emitWord(collapsed);
+      if (elongated) out.push('_elong_');
       continue;
     }
 
     if (c === 33 /* ! */ || c === 63 /* ? */) {
-      e.breakClause();
-      e.raw(c === 33 ? '!' : '?');
+      negate = false;
+      out.push(c === 33 ? '!' : '?');
       i++;
       continue;
     }
     if (c === 46 || c === 44 || c === 59 || c === 58) {
-      e.breakClause();
+      negate = false;
       i++;
       continue;
     }
@@ -278,16 +294,16 @@ function tokenize(text: string): string[] {
       const cp = s.codePointAt(i) as number;
       const ch = String.fromCodePoint(cp);
       if (PICTO_RE.test(ch)) {
-        e.raw(ch);
+        out.push(ch);
         const pol = emojiPolarity(ch);
-        if (pol) e.raw(pol);
+        if (pol) out.push(pol);
       }
       i += ch.length;
       continue;
     }
     i++;
   }
-  return e.out;
+  return out;
 }
 
 export { NEG_PREFIX, normalizeWord, tokenize };
