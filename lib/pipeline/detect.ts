@@ -10,12 +10,17 @@
  *    publishes again only if `notifiedAt` is missing, i.e. only if the earlier publish did not
  *    complete or its markNotified did not land (the one window where SNS may see the same alert
  *    twice: a publish that succeeded immediately before a crash).
- * 3. The pending list is cleared by a second save after delivery. If that save loses a race,
- *    the other invocation has loaded our pending events and delivers them again, idempotently.
+ * 3. The save that adds pending events also takes a lease on delivering them (`claim`); only
+ *    the holder publishes, so two concurrent runs cannot both find `notifiedAt` unset and both
+ *    send. A run that finds a live lease of another saves its own events and fails (the stream
+ *    retries it), so a crashed holder's events go out once its lease expires.
+ * 4. The pending list is cleared by a save after delivery; if that save loses a race, the
+ *    holder goes round and delivers what the other run added, skipping what it already sent.
  * Errors propagate, so the stream handler reports the batch item failure and the retry finds
  * the pending events in the state.
  */
 
+import { randomUUID } from 'node:crypto';
 import {
   advance,
   DEFAULT_DETECTOR_PARAMS,
@@ -43,6 +48,13 @@ interface StoredState {
   detector: DetectorState;
   /** Events saved but not yet delivered (alert created, published, marked; or resolved). */
   pending: DetectorEvent[];
+  /**
+   * Who is delivering the pending events, until when. Only the holder publishes, so two
+   * concurrent runs never both see an alert without `notifiedAt` and both send it. The lease
+   * must outlast one delivery (the detect Lambda's timeout); a crashed holder's events are
+   * delivered by the first run after it expires.
+   */
+  claim?: { owner: string; until: string };
 }
 
 export interface DetectDeps {
@@ -54,6 +66,8 @@ export interface DetectDeps {
   lookbackHours?: number;
   /** Top negative mentions attached to an alert (default 5). */
   topMentions?: number;
+  /** Lease on the pending events while one run delivers them, in seconds (default 90). */
+  claimSeconds?: number;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -70,7 +84,9 @@ function readStored(raw: unknown, log: Log, issueId: string): StoredState | unde
   if (raw === undefined || raw === null) return undefined;
   const s = raw as Partial<StoredState>;
   if (typeof s === 'object' && isState(s.detector) && Array.isArray(s.pending)) {
-    return { detector: s.detector, pending: s.pending };
+    return s.claim
+      ? { detector: s.detector, pending: s.pending, claim: s.claim }
+      : { detector: s.detector, pending: s.pending };
   }
   // A state from an older detector version: relearning from the lookback beats failing forever.
   log.warn('detector state unreadable, relearning from history', { issueId });
@@ -85,6 +101,7 @@ function createDetectUseCase(deps: DetectDeps): {
   const log = deps.log ?? silent;
   const lookbackMs = (deps.lookbackHours ?? 24) * 3_600_000;
   const topN = deps.topMentions ?? 5;
+  const claimMs = (deps.claimSeconds ?? 90) * 1000;
 
   function paramsOf(issue: Issue): DetectionParams {
     try {
@@ -185,6 +202,7 @@ function createDetectUseCase(deps: DetectDeps): {
   }
 
   async function processIssue(tenantId: string, issueId: string): Promise<void> {
+    const me = randomUUID();
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const issue = await repos.issues.get(tenantId, issueId);
       if (issue?.status !== 'active') {
@@ -193,7 +211,7 @@ function createDetectUseCase(deps: DetectDeps): {
       }
       const params = paramsOf(issue);
       const stored = await repos.detector.get(issueId);
-      const version = stored?.version ?? 0;
+      let version = stored?.version ?? 0;
       const prior = readStored(stored?.state, log, issueId);
       const at = now();
       const nowMs = at.getTime();
@@ -212,12 +230,21 @@ function createDetectUseCase(deps: DetectDeps): {
       const windows = toWindows(buckets, params.windowMinutes);
       const { state, events } = advance(usable ? prior.detector : undefined, windows, at, params);
       const pending = [...(prior?.pending ?? []), ...events];
+      const claim = prior?.claim;
+      const heldByOther =
+        claim !== undefined && claim.owner !== me && Date.parse(claim.until) > nowMs;
       const next: StoredState = { detector: state, pending };
+      if (pending.length > 0 && !heldByOther) {
+        next.claim = { owner: me, until: new Date(nowMs + claimMs).toISOString() };
+      } else if (claim && heldByOther) {
+        next.claim = claim;
+      }
       const unchanged =
         stored !== undefined && JSON.stringify(next) === JSON.stringify(stored.state);
       if (!unchanged) {
         try {
           await repos.detector.put(issueId, next, version);
+          version += 1;
         } catch (err) {
           if (err instanceof ConflictError) {
             log.debug('detector state moved on, retrying', { issueId, attempt });
@@ -227,20 +254,37 @@ function createDetectUseCase(deps: DetectDeps): {
         }
       }
       if (pending.length === 0) return;
-      for (const ev of pending) await deliver(issue, ev);
-      try {
-        await repos.detector.put(
-          issueId,
-          { detector: state, pending: [] },
-          version + (unchanged ? 0 : 1),
+      if (heldByOther) {
+        // Our events are saved; the claim holder delivers them. Failing makes the stream retry
+        // this batch later, so pending events never wait for the next mention if it crashed.
+        throw new ConflictError(
+          `alert delivery for issue ${issueId} is in progress elsewhere until ${claim?.until}`,
         );
-      } catch (err) {
-        // Whoever moved the state on loaded our pending events and delivers them again,
-        // idempotently; nothing is lost by stopping here.
-        if (!(err instanceof ConflictError)) throw err;
-        log.debug('pending events handed over to a concurrent run', { issueId });
       }
-      return;
+      try {
+        for (const ev of pending) await deliver(issue, ev);
+      } catch (err) {
+        // Give the lease back so the stream's retry delivers at once instead of waiting for it
+        // to expire; the events stay pending. Only a crash leaves the lease to run out.
+        await repos.detector
+          .put(issueId, { detector: state, pending }, version)
+          .catch((releaseErr: unknown) => {
+            log.warn('could not release the delivery lease', {
+              issueId,
+              error: errorMessage(releaseErr),
+            });
+          });
+        throw err;
+      }
+      try {
+        await repos.detector.put(issueId, { detector: state, pending: [] }, version);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        // A concurrent run saved new events under our claim: go round and deliver them too;
+        // the ones delivered already are skipped (their alerts are marked notified).
+        log.debug('state moved on during delivery, going round', { issueId, attempt });
+      }
     }
     throw new ConflictError(
       `detector state of issue ${issueId} kept changing (${MAX_ATTEMPTS} tries)`,
