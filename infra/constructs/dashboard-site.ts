@@ -141,6 +141,20 @@ class DashboardSite extends Construct {
       },
     });
 
+    // SMS and email link to /a/<REF>; the app resolves the reference, so serve it there too.
+    const alertLinks = new cloudfront.Function(this, 'AlertLinks', {
+      comment: 'Pantau dashboard: /a/<REF> alert links open index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          '  if (/^\\/a\\/[A-Za-z0-9]{1,32}\\/?$/.test(request.uri)) request.uri = "/index.html";',
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Pantau ${props.stage} dashboard`,
@@ -152,6 +166,9 @@ class DashboardSite extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
         responseHeadersPolicy: headers,
         compress: true,
+        functionAssociations: [
+          { function: alertLinks, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       additionalBehaviors: {
         'assets/*': {

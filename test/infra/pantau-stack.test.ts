@@ -262,7 +262,7 @@ describe('Construct: StreamProcessors', () => {
     },
     {
       name: 'detect',
-      env: { ALERT_TOPIC_ARN: Match.anyValue(), PUBLIC_BASE_URL: Match.anyValue() },
+      env: { ALERT_TOPIC_ARN: Match.anyValue(), AUTH_MODE: Match.absent() },
       filter: DETECT_FILTER,
       window: 2,
       dlq: 'DetectDlq',
