@@ -148,10 +148,24 @@ function rootCandidates(word: string): Set<string> {
   return out;
 }
 
+// Words repeat across posts far more than they vary; a bounded cache keeps stemming off the hot path.
+const ROOT_CACHE_LIMIT = 50_000;
+const rootCache = new Map<string, Set<string>>();
+
+function cachedRoots(word: string): Set<string> {
+  let roots = rootCache.get(word);
+  if (!roots) {
+    if (rootCache.size >= ROOT_CACHE_LIMIT) rootCache.clear();
+    roots = rootCandidates(word);
+    rootCache.set(word, roots);
+  }
+  return roots;
+}
+
 function docRoots(doc: MatchDoc): Set<string> {
   if (!doc.roots) {
     const roots = new Set<string>();
-    for (const t of doc.tokenSet) for (const r of rootCandidates(t)) roots.add(r);
+    for (const t of doc.tokenSet) for (const r of cachedRoots(t)) roots.add(r);
     doc.roots = roots;
   }
   return doc.roots;
