@@ -55,14 +55,21 @@ function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Senti
   return { label, scores, engine: 'builtin', model: model.version, scoredAt };
 }
 
-function createBuiltinAnalyzer(): SentimentAnalyzer {
+/**
+ * `langDetected`: the caller (the router) has already run language ID and passes its result as
+ * `lang`, so it is not run twice.
+ */
+function createBuiltinAnalyzer(opts: { langDetected?: boolean } = {}): SentimentAnalyzer {
   const model = loadBuiltinModel();
   return {
     async analyze(inputs: SentimentInput[]): Promise<SentimentOutput[]> {
       const scoredAt = new Date().toISOString();
       return inputs.map((input) => ({
         id: input.id,
-        lang: detectLanguage(input.text, input.lang).lang,
+        lang:
+          opts.langDetected && input.lang
+            ? input.lang
+            : detectLanguage(input.text, input.lang).lang,
         sentiment: scoreBuiltin(model, input.text, scoredAt),
       }));
     },

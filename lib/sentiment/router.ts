@@ -33,7 +33,7 @@ function engineFor(lang: string, comprehendOn: boolean): Engine {
 }
 
 function createSentimentAnalyzer(config: SentimentEngineConfig): SentimentAnalyzer {
-  const builtin = createBuiltinAnalyzer();
+  const builtin = createBuiltinAnalyzer({ langDetected: true });
   const lexiconEn = createLexiconEnAnalyzer();
   const comprehendOn = config.comprehendEnabled && comprehendAvailableIn(config.region);
   const comprehend = comprehendOn
