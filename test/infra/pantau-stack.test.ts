@@ -133,6 +133,7 @@ describe('Construct: PantauFunction defaults', () => {
         POWERTOOLS_SERVICE_NAME: 'pantau',
         POWERTOOLS_METRICS_NAMESPACE: 'Pantau',
         LOG_LEVEL: 'DEBUG',
+        NODE_OPTIONS: '--enable-source-maps',
         MENTION_RETENTION_DAYS: '30',
         TABLE_NAME: { Ref: refTo(jkt.template, 'AWS::DynamoDB::Table') },
         CURSOR_SECRET_ARN: { Ref: refTo(jkt.template, 'AWS::SecretsManager::Secret') },
