@@ -1,8 +1,8 @@
 /**
  * Serves the officials' dashboard from the local runtime, next to the API on the same origin:
- * builds the bundle once at start, then answers `/`, `/index.html`, `/assets/*` and
- * `/config.json` from memory. Everything else (`/v1/*`, `/health`) falls through to the api
- * function. Hashed assets are cached for a year; index.html and config.json are revalidated,
+ * builds the bundle once at start, then answers `/`, `/index.html`, `/assets/*`, `/config.json`
+ * and alert links `/a/<REF>` (the app itself) from memory. Everything else (`/v1/*`,
+ * `/health`) falls through to the api function. Hashed assets are cached for a year; index.html and config.json are revalidated,
  * so a restart with a new build is picked up at the next load.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -47,6 +47,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** SMS and email link to `/a/<REF>`; the app resolves the reference to an alert. */
+const ALERT_LINK = /^\/a\/[A-Za-z0-9]{1,32}\/?$/;
 const REVALIDATE = 'no-cache';
 
 interface Asset {
@@ -141,7 +143,9 @@ async function createDashboardFallback(opts: {
 
   return async (req, res, url) => {
     const path = url.pathname;
+    const alertLink = ALERT_LINK.test(path);
     const ours =
+      alertLink ||
       path === '/' ||
       path === '/index.html' ||
       path === '/config.json' ||
@@ -151,7 +155,7 @@ async function createDashboardFallback(opts: {
       sendText(req, res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
       return true;
     }
-    const found = assets.get(path);
+    const found = alertLink ? index : assets.get(path);
     if (!found) {
       sendText(req, res, 404, 'Not found');
       return true;

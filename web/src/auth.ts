@@ -53,8 +53,8 @@ function signOut(): void {
 }
 
 /** Removes sign-in parameters from the address bar so they are neither bookmarked nor shared. */
-function cleanUrl(keepHash: string): void {
-  history.replaceState(null, '', `${location.pathname}${keepHash}`);
+function cleanUrl(pathAndHash: string): void {
+  history.replaceState(null, '', pathAndHash);
 }
 
 /**
@@ -67,7 +67,7 @@ async function completeSignIn(config: DashboardConfig): Promise<boolean> {
     const token = params.get('token');
     if (!token) return false;
     storeLocalToken(token);
-    cleanUrl(location.hash);
+    cleanUrl(`${location.pathname}${location.hash}`);
     return true;
   }
   const code = params.get('code');
@@ -76,9 +76,10 @@ async function completeSignIn(config: DashboardConfig): Promise<boolean> {
   const pending = sessionStorage.getItem(PKCE_KEY);
   sessionStorage.removeItem(PKCE_KEY);
   const saved = pending
-    ? (JSON.parse(pending) as { verifier: string; state: string; hash: string })
+    ? (JSON.parse(pending) as { verifier: string; state: string; returnTo: string })
     : undefined;
-  cleanUrl(saved?.hash ?? '');
+  // Only a same-origin path goes back into the address bar.
+  cleanUrl(saved && /^\/(?!\/)/.test(saved.returnTo) ? saved.returnTo : location.pathname);
   if (error) throw new AuthError(params.get('error_description') ?? error);
   if (!saved || saved.state !== params.get('state')) {
     throw new AuthError('state mismatch: start the sign-in again');
@@ -110,7 +111,10 @@ async function startCognitoSignIn(config: DashboardConfig): Promise<void> {
   if (config.auth.mode !== 'cognito') return;
   const verifier = randomString(48);
   const state = randomString(16);
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, hash: location.hash }));
+  sessionStorage.setItem(
+    PKCE_KEY,
+    JSON.stringify({ verifier, state, returnTo: `${location.pathname}${location.hash}` }),
+  );
   const url = new URL(`${config.auth.domain}/oauth2/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',

@@ -2,7 +2,8 @@
  * The dashboard shell: config, sign-in, header and navigation, the hash router, the live region,
  * and the refresh loop that keeps the page current while an alert is open.
  */
-import { ApiError, createApiClient } from './api.ts';
+import { findByRef, refFromPath } from './alert-ref.ts';
+import { type ApiClient, ApiError, createApiClient } from './api.ts';
 import {
   completeSignIn,
   currentSession,
@@ -25,7 +26,8 @@ const LANG_KEY = 'pantau.lang';
 const QUIET_REFRESH_MS = 120_000;
 
 async function loadConfig(): Promise<DashboardConfig> {
-  const res = await fetch('config.json', { cache: 'no-store' });
+  // Absolute: the app is also opened at /a/<REF> (SMS links), where a relative URL would miss.
+  const res = await fetch('/config.json', { cache: 'no-store' });
   if (!res.ok) throw new Error(`config.json: HTTP ${res.status}`);
   const config = (await res.json()) as DashboardConfig;
   return { ...config, apiUrl: (config.apiUrl ?? '').replace(/\/+$/, '') };
@@ -246,7 +248,28 @@ function start(root: HTMLElement, config: DashboardConfig): void {
     live,
   );
   window.addEventListener('hashchange', () => void render(true));
-  void render(true);
+  void openAlertLink(api).then(() => render(true));
+}
+
+/**
+ * SMS and email link to `/a/<REF>`, a short hash of the alert id: find that alert among the
+ * tenant's and turn the address into `/#/alerts/<alertId>`, the dashboard's own route.
+ */
+async function openAlertLink(api: ApiClient): Promise<void> {
+  const ref = refFromPath(location.pathname);
+  if (!ref) return;
+  let target = routeHref({ name: 'alerts' });
+  try {
+    const lists = await Promise.all([api.alerts('open'), api.alerts('acknowledged'), api.alerts()]);
+    const id = await findByRef(
+      ref,
+      lists.flat().map((a) => a.id),
+    );
+    if (id) target = routeHref({ name: 'alert', alertId: id });
+  } catch {
+    // The inbox page reports the API error itself; the link still lands somewhere useful.
+  }
+  history.replaceState(null, '', `/${target}`);
 }
 
 function renderRoute(ctx: ViewContext, el: HTMLElement, route: Route): Promise<void> {

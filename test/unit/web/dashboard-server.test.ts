@@ -115,6 +115,15 @@ describe('createDashboardFallback', () => {
     }
   });
 
+  it('opens the app for an SMS alert link /a/<REF>', async () => {
+    const index = await (await fetch(`${base}/`)).text();
+    const res = await fetch(`${base}/a/K7QX2MZP`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toBe(index);
+    expect((await fetch(`${base}/a/K7QX2MZP/extra`)).headers.get('x-fell-through')).toBe('1');
+  });
+
   it('answers HEAD with headers and no body', async () => {
     const res = await fetch(`${base}/`, { method: 'HEAD' });
     expect(res.status).toBe(200);

@@ -82,6 +82,20 @@ describe('DashboardSite', () => {
     });
   });
 
+  it('rewrites SMS alert links /a/<REF> to the app', () => {
+    const fns = Object.values(template.findResources('AWS::CloudFront::Function')) as {
+      Properties: { FunctionCode: string };
+    }[];
+    expect(fns).toHaveLength(1);
+    const code = fns[0]?.Properties.FunctionCode ?? '';
+    const handler = new Function(`${code}; return handler;`)() as (e: {
+      request: { uri: string };
+    }) => { uri: string };
+    expect(handler({ request: { uri: '/a/K7QX2MZP' } }).uri).toBe('/index.html');
+    expect(handler({ request: { uri: '/assets/main-X.js' } }).uri).toBe('/assets/main-X.js');
+    expect(handler({ request: { uri: '/a/K7/../x' } }).uri).toBe('/a/K7/../x');
+  });
+
   it('sends a strict CSP that allows only the API and Cognito token endpoint to be fetched', () => {
     const policies = template.findResources('AWS::CloudFront::ResponseHeadersPolicy');
     const policy = Object.values(policies)[0] as {
