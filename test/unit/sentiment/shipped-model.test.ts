@@ -10,7 +10,7 @@ const SHIPPABLE = new Set([
   'smsa',
   'nusax-senti-id/train',
   'indolem-sentiment',
-  'pantau-policy-seed',
+  'corrections',
 ]);
 
 /** Clear cases a useful model must get right; informal spelling on purpose. */
