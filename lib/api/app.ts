@@ -28,7 +28,7 @@ import type { Api, ApiDeps, ApiRequest, Principal } from './types.ts';
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
 
-let openApiCache: Record<string, unknown> | undefined;
+const openApiCache = new Map<string, Record<string, unknown>>();
 
 const healthRoute = defineRoute({
   method: 'GET',
@@ -51,9 +51,15 @@ const openApiRoute = defineRoute({
     'generators and the docs site can fetch it without a token.',
   tag: 'Meta',
   responses: [{ status: 200, description: 'The OpenAPI document', schema: s.openApiDocument }],
-  async handle() {
-    openApiCache ??= buildOpenApiDocument(API_ROUTES);
-    return { status: 200, body: openApiCache };
+  async handle(ctx) {
+    // The deployed document names its own server, so generated clients need no base URL.
+    const url = ctx.deps.publicBaseUrl ?? '';
+    let doc = openApiCache.get(url);
+    if (!doc) {
+      doc = buildOpenApiDocument(API_ROUTES, url || undefined);
+      openApiCache.set(url, doc);
+    }
+    return { status: 200, body: doc };
   },
 });
 

@@ -38,7 +38,6 @@ describe('Tenant isolation (DynamoDB Local)', () => {
     const before = await snapshotTenant(repos, b);
     const bIds = [...b.issueIds, ...b.mentionIds, ...b.alertIds, ...b.subscriberIds, ...b.tokenIds];
     const owner = fc.constantFrom<'A' | 'B'>('A', 'B');
-    const pick = (list: string[]) => fc.constantFrom(...list);
     const target = fc.record({
       owner,
       issue: fc.nat(),

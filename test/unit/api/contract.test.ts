@@ -11,6 +11,7 @@ import type { Api } from '../../../lib/api/types.ts';
 import { createFakeRepositories } from './fakes.ts';
 import { buildApi, makeAlert, makeMention, tenantWithTokens } from './fixtures.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is walked by path.
 type Json = Record<string, any>;
 
 const committed = JSON.parse(

@@ -24,6 +24,7 @@ const HOSTILE = [
   "' OR 1=1 --",
   '"; DROP TABLE pantau; --',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style payload, on purpose.
   '${jndi:ldap://x}',
   '{{7*7}}',
   '__proto__',
