@@ -4,7 +4,7 @@
  */
 import type { Post } from '../domain/types.ts';
 import type { QueryNode } from './ast.ts';
-import { buildMatchDoc, docRoots, type MatchDoc } from './text.ts';
+import { buildMatchDoc, cachedRoots, type MatchDoc } from './text.ts';
 
 type MatchInput = Pick<Post, 'text' | 'title' | 'lang' | 'source' | 'author'>;
 type Matcher = (post: MatchInput) => boolean;
@@ -37,7 +37,15 @@ function evaluate(node: QueryNode, doc: MatchDoc): boolean {
   switch (node.type) {
     case 'term':
       if (node.mode === 'exact') return doc.tokenSet.has(node.value);
-      if (node.mode === 'stem') return docRoots(doc).has(node.value);
+      if (node.mode === 'stem') {
+        // Every affixed form keeps the root minus its first letter (meN- may recode that letter:
+        // menulis ← tulis), so a substring test skips stemming for nearly every word.
+        const core = node.value.length > 3 ? node.value.slice(1) : node.value;
+        for (const t of doc.tokenSet) {
+          if (t.includes(core) && cachedRoots(t).has(node.value)) return true;
+        }
+        return false;
+      }
       for (const t of doc.tokenSet) if (t.startsWith(node.value)) return true;
       return false;
     case 'phrase':

@@ -41,8 +41,6 @@ interface MatchDoc {
   accounts: Set<string>;
   lang: string;
   source: string;
-  /** Lazily filled: token → Indonesian root candidates. */
-  roots?: Set<string>;
 }
 
 function buildMatchDoc(input: {
@@ -162,19 +160,10 @@ function cachedRoots(word: string): Set<string> {
   return roots;
 }
 
-function docRoots(doc: MatchDoc): Set<string> {
-  if (!doc.roots) {
-    const roots = new Set<string>();
-    for (const t of doc.tokenSet) for (const r of cachedRoots(t)) roots.add(r);
-    doc.roots = roots;
-  }
-  return doc.roots;
-}
-
 export type { MatchDoc };
 export {
   buildMatchDoc,
-  docRoots,
+  cachedRoots,
   normalizeHandle,
   normalizeLang,
   normalizeText,
