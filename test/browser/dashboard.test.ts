@@ -36,6 +36,14 @@ async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
 }
 
+/** [scrollWidth, clientWidth] of the page: wider content means a horizontal scroll. */
+async function widths(page: Page): Promise<[number, number]> {
+  // A string expression: this file is type-checked without the DOM library.
+  return (await page.evaluate(
+    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+  )) as [number, number];
+}
+
 /** Digits of a number as the page prints it in id-ID ("1.234" → 1234). */
 const count = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
 
@@ -127,9 +135,9 @@ describe('dashboard in Chromium on the local runtime', () => {
   it('shows a negative surge as an open alert that is acknowledged and resolved with a note', async () => {
     await runtime.collect('demo', { forceBurst: true });
     await runtime.pollers.whenIdle(60_000);
-    const open = (await api<{ items: ApiAlert[] }>('/v1/alerts?status=open')).items;
-    expect(open.length).toBeGreaterThan(0);
-    const alert = open[0] as ApiAlert;
+    const openAlerts = (await api<{ items: ApiAlert[] }>('/v1/alerts?status=open')).items;
+    expect(openAlerts.length).toBeGreaterThan(0);
+    const alert = openAlerts[0] as ApiAlert;
 
     // The inbox lists it first, open.
     await open(page, `${runtime.url}/#/alerts`);
@@ -160,11 +168,8 @@ describe('dashboard in Chromium on the local runtime', () => {
     try {
       await page.reload();
       await page.locator('.panel-action').waitFor();
-      const widths = await page.evaluate(() => [
-        document.documentElement.scrollWidth,
-        document.documentElement.clientWidth,
-      ]);
-      expect(widths[0]).toBeLessThanOrEqual(widths[1] as number);
+      const [scroll, client] = await widths(page);
+      expect(scroll).toBeLessThanOrEqual(client);
     } finally {
       await page.setViewportSize({ width: 1100, height: 900 });
     }
@@ -228,10 +233,7 @@ describe('dashboard in Chromium on the local runtime', () => {
         await open(p, `${runtime.url}/${route}`);
         await p.locator('main h1').first().waitFor();
         await p.waitForLoadState('networkidle');
-        const { scroll, client } = await p.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          client: document.documentElement.clientWidth,
-        }));
+        const [scroll, client] = await widths(p);
         expect(scroll, route).toBeLessThanOrEqual(client);
       }
     } finally {
