@@ -11,3 +11,12 @@ declare module 'sentiment' {
   }
   export = Sentiment;
 }
+
+// The English language module: AFINN-165 labels and the one-word negation strategy.
+declare module 'sentiment/languages/en/index.js' {
+  const english: {
+    labels: Record<string, number>;
+    scoringStrategy: { apply(tokens: string[], cursor: number, tokenScore: number): number };
+  };
+  export = english;
+}

@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { SentimentAnalyzer } from '../../../lib/domain/ports.ts';
 import { BUILTIN_MODEL_VERSION, createSentimentAnalyzer } from '../../../lib/sentiment/index.ts';
+import { LEXICON_EN_MODEL } from '../../../lib/sentiment/lexicon-en.ts';
 import { scoreLines } from '../../../lib/sentiment/stream.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -132,14 +133,22 @@ describe('scoreLines', () => {
 });
 
 describe('Lambda bundle', () => {
-  it('carries the model inside an esbuild ESM bundle and scores from an unrelated folder', async () => {
+  it('carries the model and the English lexicon inside an esbuild ESM bundle and scores from an unrelated folder', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pantau-bundle-'));
     const entry = `
       import { createSentimentAnalyzer, BUILTIN_MODEL_VERSION } from './lib/sentiment/index.ts';
       const analyzer = createSentimentAnalyzer({ region: 'ap-southeast-3', comprehendEnabled: false });
-      const [o] = await analyzer.analyze([{ id: '1', text: 'pelayanannya buruk sekali, kecewa', lang: 'in' }]);
-      console.log(JSON.stringify({ version: BUILTIN_MODEL_VERSION, label: o.sentiment.label, engine: o.sentiment.engine }));
+      const [id, en, enNeg] = await analyzer.analyze([
+        { id: '1', text: 'pelayanannya buruk sekali, kecewa', lang: 'in' },
+        { id: '2', text: 'The new bus line is great and the drivers are very friendly', lang: 'en' },
+        { id: '3', text: 'The flood response was terrible and the officials are useless', lang: 'en' },
+      ]);
+      const pick = (o) => ({ label: o.sentiment.label, engine: o.sentiment.engine, model: o.sentiment.model });
+      console.log(JSON.stringify({ version: BUILTIN_MODEL_VERSION, id: pick(id), en: pick(en), enNeg: pick(enNeg) }));
     `;
+    // The banner is what the CDK's ESM bundling adds so the AWS SDK can require() Node builtins.
+    // It cannot rescue a require() of a package file that was never bundled, which is what the
+    // npm sentiment package's language loader did: hence no warnings and no '../languages/' path.
     const result = await build({
       stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'entry.ts' },
       bundle: true,
@@ -153,14 +162,17 @@ describe('Lambda bundle', () => {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    expect(result.warnings.map((w) => w.text)).toEqual([]);
     const code = result.outputFiles[0]?.text ?? '';
+    expect(code).not.toContain('../languages/');
     writeFileSync(join(out, 'index.mjs'), code);
     const r = await runNode(['index.mjs'], '', out);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({
       version: BUILTIN_MODEL_VERSION,
-      label: 'NEGATIVE',
-      engine: 'builtin',
+      id: { label: 'NEGATIVE', engine: 'builtin', model: BUILTIN_MODEL_VERSION },
+      en: { label: 'POSITIVE', engine: 'lexicon-en', model: LEXICON_EN_MODEL },
+      enNeg: { label: 'NEGATIVE', engine: 'lexicon-en', model: LEXICON_EN_MODEL },
     });
   });
 });
