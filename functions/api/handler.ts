@@ -4,12 +4,14 @@
  * response by then.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { subscribe, unsubscribe } from '../../lib/alerts/sns.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/api/apigw.ts';
 import { createApi } from '../../lib/api/app.ts';
 import { createAuthenticatorFromConfig } from '../../lib/api/auth.ts';
-import type { Api, ApiDeps } from '../../lib/api/types.ts';
+import type { Api, ApiDeps, Subscriptions } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
 
@@ -18,6 +20,16 @@ type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
 function buildApiHandler(deps: ApiDeps): ProxyHandler {
   const api: Api = createApi(deps);
   return async (event) => toApiGatewayResult(await api(fromApiGatewayEvent(event)));
+}
+
+/** In AWS every subscriber is an SNS subscription with a filter policy; locally the outbox reads them. */
+function snsSubscriptions(sns: SNSClient, topicArn: string): Subscriptions {
+  return {
+    subscribe: (sub) => subscribe(sns, topicArn, sub),
+    async unsubscribe(sub) {
+      if (sub.subscriptionArn) await unsubscribe(sns, sub.subscriptionArn);
+    },
+  };
 }
 
 let ready: Promise<ProxyHandler> | undefined;
@@ -29,6 +41,9 @@ async function init(): Promise<ProxyHandler> {
     log,
     authenticator: createAuthenticatorFromConfig(config.auth, repos),
     publicBaseUrl: config.publicBaseUrl,
+    subscriptions: config.alertTopicArn
+      ? snsSubscriptions(new SNSClient({ region: config.region }), config.alertTopicArn)
+      : undefined,
   });
 }
 

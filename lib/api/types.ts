@@ -38,7 +38,8 @@ export interface Authenticator {
 
 /** SNS subscriptions in AWS; absent locally, where the outbox delivers to every subscriber. */
 export interface Subscriptions {
-  subscribe(sub: Subscriber): Promise<void>;
+  /** Returns the delivery subscription's id (an SNS subscription ARN) to keep with the subscriber. */
+  subscribe(sub: Subscriber): Promise<string | undefined>;
   unsubscribe(sub: Subscriber): Promise<void>;
 }
 

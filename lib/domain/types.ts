@@ -95,7 +95,7 @@ export function levelRank(level: AlertLevel): number {
 export interface DetectorParams {
   /** Bucket width the detector reads, in minutes. */
   windowMinutes: number;
-  /** Negative mentions a window must have before anything fires. */
+  /** Minimum EXCESS of negative mentions over the baseline before anything fires. */
   minNegative: number;
   /** Minutes after a resolution before a new episode may open. */
   cooldownMinutes: number;
@@ -109,6 +109,22 @@ export interface DetectorParams {
   minNegativeShare: number;
   /** Windows back at normal before an episode resolves. */
   resolveAfterWindows: number;
+  /** Minutes after a window ends before its counts are final and learnt (late posts arrive). */
+  settleMinutes: number;
+  /** Settled windows the baseline must have seen before anything fires. */
+  warmupWindows: number;
+  /** Minimum negative/baseline ratio per level: a z-score alone over-fires on tiny baselines. */
+  waspadaRatio: number;
+  siagaRatio: number;
+  awasRatio: number;
+  /** The negative share must exceed the issue's normal share times this... */
+  shareLift: number;
+  /** ...and by this many binomial standard errors (tells a crisis from a level shift). */
+  shareZ: number;
+  /** Smoothing factor of the time-of-day profile, per window (0..1). */
+  seasonGamma: number;
+  /** Length of the slow scale (slow builds), in minutes; a multiple of windowMinutes. */
+  slowScaleMinutes: number;
 }
 
 export interface Issue {
@@ -204,6 +220,8 @@ export interface Subscriber {
   minLevel: AlertLevel;
   lang: 'id' | 'en';
   createdAt: string;
+  /** The SNS subscription behind this subscriber (AWS only); never shown to API clients. */
+  subscriptionArn?: string;
 }
 
 export type SourceHealth = 'ok' | 'rate-limited' | 'quota-exhausted' | 'auth-failed' | 'error';

@@ -182,6 +182,10 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
       PANTAU_OUTBOX_FILE: outboxFile,
       PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? url,
       SENTIMENT_COMPREHEND_ENABLED: 'false',
+      // Two hours of demo history on the first run, so the detector has a baseline to learn
+      // before the first burst (it needs an hour of settled windows).
+      PANTAU_DEMO_BACKFILL_MINUTES: env.PANTAU_DEMO_BACKFILL_MINUTES ?? '120',
+      PANTAU_DEMO_POSTS_PER_RUN: env.PANTAU_DEMO_POSTS_PER_RUN ?? '2000',
     });
     const [score, detect, collect, api] = await Promise.all([
       import('../../functions/score/handler.ts'),

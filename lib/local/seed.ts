@@ -81,7 +81,12 @@ async function seedDemo(
     // Fictitious recipients (reserved .example domain, unallocated number) so the local outbox
     // shows who would get which SMS and email.
     for (const sub of DEMO_SUBSCRIBERS) {
-      await repos.subscribers.add({ ...sub, tenantId: DEMO_TENANT_ID, issueId: id, createdAt: now });
+      await repos.subscribers.add({
+        ...sub,
+        tenantId: DEMO_TENANT_ID,
+        issueId: id,
+        createdAt: now,
+      });
     }
   }
   return { tenantId: DEMO_TENANT_ID, issues };

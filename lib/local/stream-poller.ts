@@ -14,6 +14,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -209,10 +210,7 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
       if (lastSeq) saveCheckpoint(key, lastSeq);
     };
     while (running && iterator) {
-      let res: Awaited<ReturnType<DynamoDBStreamsClient['send']>> & {
-        Records?: _Record[];
-        NextShardIterator?: string;
-      };
+      let res: GetRecordsCommandOutput;
       try {
         res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       } catch (err) {

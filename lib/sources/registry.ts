@@ -10,6 +10,7 @@ import { ConfigError } from '../domain/errors.ts';
 import type { SourceAdapter } from '../domain/ports.ts';
 import { SOURCE_NAMES, type SourceName } from '../domain/types.ts';
 import type { Log } from '../runtime/log.ts';
+import { createBlueskyAdapter, createMemorySessionStore, type SessionStore } from './bluesky.ts';
 import type { CredentialStore } from './credentials.ts';
 import { createDemoSource, type DemoSourceOptions } from './demo.ts';
 import { type FeedInfo, INDONESIAN_FEEDS } from './feeds.ts';
@@ -30,6 +31,8 @@ export interface SourceRegistryOptions {
   /** RSS feeds; default: RSS_FEEDS (comma-separated URLs) from `env`, else lib/sources/feeds.ts. */
   feeds?: ReadonlyArray<FeedInfo | string>;
   demo?: DemoSourceOptions;
+  /** Where the Bluesky session lives between runs; default: in memory (CLI, tests). */
+  blueskySessions?: SessionStore;
   env?: Record<string, string | undefined>;
   log?: Log;
 }
@@ -79,8 +82,15 @@ const FACTORIES: Record<SourceName, Factory | undefined> = {
       instances: o.endpoints?.mastodon ? [o.endpoints.mastodon] : undefined,
       log: o.log,
     }),
-  // Slot: wire createBlueskyAdapter here once lib/sources/bluesky.ts exists.
-  bluesky: undefined,
+  bluesky: (o) =>
+    createBlueskyAdapter({
+      http: o.http,
+      credentials: needCredentials('bluesky', o),
+      // A stored session avoids a createSession per run (Bluesky rate-limits logins hard).
+      sessions: o.blueskySessions ?? createMemorySessionStore(),
+      endpoint: o.endpoints?.bluesky,
+      log: o.log,
+    }),
 };
 
 /** Sources this build can collect from. */

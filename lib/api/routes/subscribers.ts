@@ -28,7 +28,11 @@ const listSubscribers = defineRoute({
     const items = await ctx.deps.repos.subscribers.list(issue.id);
     return {
       status: 200,
-      body: { items: items.filter((x) => x.tenantId === ctx.principal.tenantId) },
+      body: {
+        items: items
+          .filter((x) => x.tenantId === ctx.principal.tenantId)
+          .map(({ subscriptionArn: _arn, ...visible }) => visible),
+      },
     };
   },
 });
@@ -55,12 +59,13 @@ const addSubscriber = defineRoute({
       lang: ctx.body.lang,
       createdAt: ctx.now.toISOString(),
     };
-    await ctx.deps.repos.subscribers.add(sub);
+    // Subscribe first: a stored subscriber without its SNS subscription would silently get
+    // nothing. If storing then fails, the subscription is withdrawn again.
+    const subscriptionArn = await ctx.deps.subscriptions?.subscribe(sub);
     try {
-      await ctx.deps.subscriptions?.subscribe(sub);
+      await ctx.deps.repos.subscribers.add({ ...sub, subscriptionArn });
     } catch (err) {
-      // Without the SNS subscription the stored subscriber would silently get nothing: undo it.
-      await ctx.deps.repos.subscribers.remove(issue.id, sub.id);
+      await ctx.deps.subscriptions?.unsubscribe({ ...sub, subscriptionArn });
       throw err;
     }
     await audit(ctx, 'subscriber.add', `issue/${issue.id}/subscriber/${sub.id}`, {

@@ -17,7 +17,11 @@ describe('local runtime: the whole flow', () => {
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${runtime.url}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
@@ -45,7 +49,9 @@ describe('local runtime: the whole flow', () => {
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBeTruthy();
   });
 
-  it('collects demo posts, scores them and counts them in buckets', async () => {
+  it('collects demo posts, scores them and counts them in buckets', {
+    timeout: 120_000,
+  }, async () => {
     // Act
     await runtime.collect('demo');
     await runtime.pollers.whenIdle(60_000);
@@ -57,16 +63,14 @@ describe('local runtime: the whole flow', () => {
     expect(items.map((i) => i.id).sort()).toEqual([...runtime.issueIds].sort());
     let scored = 0;
     let total = 0;
-    for (const id of runtime.issueIds) {
-      const mentions = await api(`/v1/issues/${id}/mentions?limit=100`);
-      expect(mentions.status).toBe(200);
-      for (const m of mentions.body.items as { sentiment?: { label: string; engine: string } }[]) {
-        if (m.sentiment) {
-          scored += 1;
-          expect(['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED']).toContain(m.sentiment.label);
-          expect(m.sentiment.engine).toBe('builtin');
-        }
+    for (const m of await allMentions()) {
+      if (m.sentiment) {
+        scored += 1;
+        expect(['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED']).toContain(m.sentiment.label);
+        expect(m.sentiment.engine).toBe('builtin');
       }
+    }
+    for (const id of runtime.issueIds) {
       const stats = await api(`/v1/issues/${id}/stats?interval=1h`);
       expect(stats.status).toBe(200);
       for (const s of stats.body.series as { total: number }[]) total += s.total;
@@ -76,7 +80,7 @@ describe('local runtime: the whole flow', () => {
     expect(total).toBe(scored);
   });
 
-  it('re-collecting the same window writes no duplicates', async () => {
+  it('re-collecting the same window writes no duplicates', { timeout: 120_000 }, async () => {
     const before = await countMentions();
     await runtime.collect('demo');
     await runtime.pollers.whenIdle(60_000);
@@ -86,7 +90,9 @@ describe('local runtime: the whole flow', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('turns a negative surge into one alert per level, in the outbox and the API', async () => {
+  it('turns a negative surge into one alert per level, in the outbox and the API', {
+    timeout: 120_000,
+  }, async () => {
     // Act
     await runtime.collect('demo', { forceBurst: true });
     await runtime.pollers.whenIdle(60_000);
@@ -108,24 +114,34 @@ describe('local runtime: the whole flow', () => {
     const sms = deliveries.filter((d) => d.channel === 'sms');
     for (const d of sms) expect(String(d.text).length).toBeLessThanOrEqual(160);
 
-    const alertId = open[0]!.id;
-    const ack = await api(`/v1/alerts/${alertId}/ack`, { method: 'POST', body: '{"note":"ditangani"}' });
+    const alertId = open[0]?.id ?? '';
+    const ack = await api(`/v1/alerts/${alertId}/ack`, {
+      method: 'POST',
+      body: '{"note":"ditangani"}',
+    });
     expect(ack.status).toBe(200);
     expect((ack.body as { status: string }).status).toBe('acknowledged');
   });
 
-  async function mentionIds(): Promise<string[]> {
-    const ids: string[] = [];
+  type MentionJson = { id: string; sentiment?: { label: string; engine: string } };
+
+  async function allMentions(): Promise<MentionJson[]> {
+    const all: MentionJson[] = [];
     for (const id of runtime.issueIds) {
       let cursor: string | undefined;
       do {
         const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
         const page = await api(`/v1/issues/${id}/mentions?limit=100${q}`);
-        for (const m of page.body.items as { id: string }[]) ids.push(m.id);
+        expect(page.status).toBe(200);
+        all.push(...(page.body.items as MentionJson[]));
         cursor = page.body.nextCursor as string | undefined;
       } while (cursor);
     }
-    return ids;
+    return all;
+  }
+
+  async function mentionIds(): Promise<string[]> {
+    return (await allMentions()).map((m) => m.id);
   }
 
   async function countMentions(): Promise<number> {
