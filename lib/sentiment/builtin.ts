@@ -7,6 +7,7 @@
 import artifactJson from '../../models/sentiment-id.json' with { type: 'json' };
 import type { SentimentAnalyzer, SentimentInput, SentimentOutput } from '../domain/ports.ts';
 import type { Sentiment, SentimentScores } from '../domain/types.ts';
+import { ABSTAIN_RULE, decide } from './abstain.ts';
 import { detectLanguage } from './language.ts';
 import { fromArtifact, type LinearModel, type ModelArtifact } from './model.ts';
 
@@ -21,6 +22,8 @@ function loadBuiltinModel(): LinearModel {
   cached ??= fromArtifact(artifact);
   return cached;
 }
+
+const LABEL_BY_INDEX = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
 
 function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
@@ -48,10 +51,10 @@ function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Senti
     POSITIVE: round4(p[2] as number),
     MIXED: 0,
   };
-  let label: Sentiment['label'] = 'NEUTRAL';
-  if (scores.NEGATIVE > scores.NEUTRAL && scores.NEGATIVE >= scores.POSITIVE) label = 'NEGATIVE';
-  else if (scores.POSITIVE > scores.NEUTRAL && scores.POSITIVE > scores.NEGATIVE)
-    label = 'POSITIVE';
+  // The label comes from the abstain rule (abstain.ts): a polar label needs a decisive
+  // probability, more so for news-style posts. Scores stay the model's own probabilities, so a
+  // NEUTRAL label can come with a larger POSITIVE or NEGATIVE score.
+  const label = LABEL_BY_INDEX[decide(p, model.lastTokens(), ABSTAIN_RULE)] as Sentiment['label'];
   return { label, scores, engine: 'builtin', model: model.version, scoredAt };
 }
 

@@ -21,6 +21,8 @@ interface Features {
   idx: Int32Array;
   val: Float32Array;
   length: number;
+  /** The normalised tokens the features came from (reused by the next call, like idx/val). */
+  tokens: readonly string[];
 }
 
 const NEG_CODE = NEG_PREFIX.charCodeAt(0);
@@ -106,7 +108,7 @@ function createExtractor(spec: FeatureSpec) {
     const cv = charCount > 0 ? 1 / Math.sqrt(charCount) : 0;
     val.fill(wv, 0, wordCount);
     val.fill(cv, wordCount, n);
-    return { idx, val, length: n };
+    return { idx, val, length: n, tokens };
   }
 
   return { extract };

@@ -46,6 +46,8 @@ interface LinearModel {
   manifest: ModelManifest;
   /** Class probabilities in MODEL_LABELS order. */
   predict(text: string): Float64Array;
+  /** Normalised tokens of the text of the last `predict` call (for the abstain rule). */
+  lastTokens(): readonly string[];
 }
 
 function decodeWeights(b64: string): Int8Array {
@@ -86,9 +88,11 @@ function fromWeights(
 ): LinearModel {
   const { extract } = createExtractor(spec);
   const logits = new Float64Array(NUM_CLASSES);
+  let tokens: readonly string[] = [];
 
   function predict(text: string): Float64Array {
     const f = extract(text);
+    tokens = f.tokens;
     let l0 = 0;
     let l1 = 0;
     let l2 = 0;
@@ -105,7 +109,7 @@ function fromWeights(
     return softmax(logits);
   }
 
-  return { version: manifest.version, manifest, predict };
+  return { version: manifest.version, manifest, predict, lastTokens: () => tokens };
 }
 
 function softmax(logits: Float64Array): Float64Array {

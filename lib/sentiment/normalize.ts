@@ -21,7 +21,48 @@ import {
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
 
-const NON_ASCII_RE = /[^\u0020-\u007e\t\n\r]/;
+/**
+ * Whether NFKC could change the text. `normalize('NFKC')` was the costliest step of scoring a
+ * typical post, and nearly always a no-op: most non-ASCII in posts is emoji, typographic quotes
+ * and dashes, or Latin-1 letters, which NFKC leaves as they are (checked code point by code point
+ * when this list was written). Anything else (styled math letters, full-width forms, ellipsis,
+ * ligatures, combining marks, enclosed alphanumerics) still goes through NFKC.
+ */
+function needsNfkc(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = s.codePointAt(i) as number;
+      // Emoji blocks and tag characters; 1F000-1F2FF (enclosed alphanumerics) is not stable.
+      if ((cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0xe0020 && cp <= 0xe007f)) {
+        i++;
+        continue;
+      }
+      return true;
+    }
+    if (
+      (c >= 0xc0 && c <= 0xff) ||
+      (c >= 0x200b && c <= 0x200d) ||
+      c === 0x2013 ||
+      c === 0x2014 ||
+      c === 0x2018 ||
+      c === 0x2019 ||
+      c === 0x201c ||
+      c === 0x201d ||
+      c === 0x2022 ||
+      (c >= 0x2190 && c <= 0x21ff) ||
+      (c >= 0x2300 && c <= 0x23ff && c !== 0x2329 && c !== 0x232a) ||
+      (c >= 0x25a0 && c <= 0x27bf) ||
+      (c >= 0x2b00 && c <= 0x2bff) ||
+      c === 0xfe0f
+    ) {
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
 /** Cheap pre-check so the emoticon expressions run only on the few posts that may contain one. */
 const EMOTICON_HINT_RE = /[:;=^<>][-']?[()[\]dDpP/\\|3^_]|[xX]D|T[_.]T/;
 const PICTO_RE = /^\p{Extended_Pictographic}$/u;
@@ -190,7 +231,7 @@ function emitPlain(t: string): void {
  */
 function tokenize(text: string): string[] {
   let s = text;
-  if (NON_ASCII_RE.test(s)) {
+  if (needsNfkc(s)) {
     // NFKC folds "𝐛𝐚𝐠𝐮𝐬" and full-width letters into plain ones; emoji survive it.
     s = s.normalize('NFKC');
   }
@@ -251,13 +292,20 @@ function tokenize(text: string): string[] {
           continue;
         }
       }
+      // Most words are already lower case; toLowerCase allocates, so it runs only when needed.
+      let cased = c < 97 || c > 122;
       while (j < n) {
         const cj = s.charCodeAt(j);
-        if (isWordChar(s, j)) j++;
-        else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) j += 2;
-        else break;
+        if (isWordChar(s, j)) {
+          if (cj < 97 || cj > 122) cased = true;
+          j++;
+        } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) {
+          const ck = s.charCodeAt(j + 1);
+          if (ck < 97 || ck > 122) cased = true;
+          j += 2;
+        } else break;
       }
-      let w = s.slice(i, j).toLowerCase();
+      let w = cased ? s.slice(i, j).toLowerCase() : s.slice(i, j);
       // URLs: scheme, www., or a bare domain with a path.
       if (
         ((w === 'http' || w === 'https') && s.startsWith('://', j)) ||

@@ -15,6 +15,11 @@ interface TrainOptions {
   l2: number;
   /** 0 = no class weighting, 1 = fully balanced. */
   balance: number;
+  /**
+   * Average the weights of the last `averageEpochs` epochs (0 = keep the last epoch's): the
+   * average of a noisy SGD path generalises better than its end point.
+   */
+  averageEpochs?: number;
 }
 
 interface TrainedWeights {
@@ -55,6 +60,10 @@ function train(examples: Example[], opts: TrainOptions): TrainedWeights {
   const p = new Float64Array(NUM_CLASSES);
   const grad = new Float64Array(NUM_CLASSES);
   const eps = 1e-8;
+
+  const avgFrom = opts.epochs - Math.min(opts.averageEpochs ?? 0, opts.epochs);
+  const wSum = avgFrom < opts.epochs ? new Float64Array(size) : undefined;
+  const bSum = new Float64Array(NUM_CLASSES);
 
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     shuffleInPlace(order, random);
@@ -97,6 +106,15 @@ function train(examples: Example[], opts: TrainOptions): TrainedWeights {
         }
       }
     }
+    if (wSum && epoch >= avgFrom) {
+      for (let j = 0; j < size; j++) wSum[j] = (wSum[j] as number) + (w[j] as number);
+      for (let c = 0; c < NUM_CLASSES; c++) bSum[c] = (bSum[c] as number) + (bias[c] as number);
+    }
+  }
+  if (wSum) {
+    const k = opts.epochs - avgFrom;
+    for (let j = 0; j < size; j++) w[j] = (wSum[j] as number) / k;
+    for (let c = 0; c < NUM_CLASSES; c++) bias[c] = (bSum[c] as number) / k;
   }
   return { bias, weights: w };
 }
