@@ -90,11 +90,21 @@ const EVALUATIVE: ReadonlySet<string> = new Set([
   'sangat',
 ]);
 
+const NEWS = 1;
+const OWN_VIEW = 2;
+/** One lookup per token: this runs on every scored post. */
+const CUE: ReadonlyMap<string, number> = new Map([
+  ...[...NEWS_WORDS, ...NEWS_PLACEHOLDERS].map((w) => [w, NEWS] as const),
+  ...[...EVALUATIVE].map((w) => [w, OWN_VIEW] as const),
+]);
+
+/** Number of news cues (at most MAX_CUES), or -1 when the post has an evaluative cue. */
 function newsCues(tokens: readonly string[]): number {
   let cues = 0;
-  for (const t of tokens) {
-    if (EVALUATIVE.has(t)) return -1;
-    if (NEWS_PLACEHOLDERS.has(t) || NEWS_WORDS.has(t)) cues++;
+  for (let i = 0; i < tokens.length; i++) {
+    const kind = CUE.get(tokens[i] as string);
+    if (kind === OWN_VIEW) return -1;
+    if (kind === NEWS) cues++;
   }
   return Math.min(cues, MAX_CUES);
 }

@@ -21,6 +21,8 @@ import {
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
 
+const NON_ASCII_RE = /[^\u0000-\u007f]/;
+
 /**
  * Whether NFKC could change the text. `normalize('NFKC')` was the costliest step of scoring a
  * typical post, and nearly always a no-op: most non-ASCII in posts is emoji, typographic quotes
@@ -29,7 +31,10 @@ const NEG_PREFIX = '¬';
  * ligatures, combining marks, enclosed alphanumerics) still goes through NFKC.
  */
 function needsNfkc(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
+  // The regex search is native and finds the first non-ASCII character (usually none) fast.
+  const first = s.search(NON_ASCII_RE);
+  if (first < 0) return false;
+  for (let i = first; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c >= 0xd800 && c <= 0xdbff) {
@@ -142,6 +147,12 @@ const ROLE: ReadonlyMap<string, number> = new Map([
   ...[...NEGATORS].map((w) => [w, NEGATOR] as const),
 ]);
 
+/** Most words start with two laugh letters ("harga", "akhirnya"); few consist only of them. */
+function allLaughLetters(word: string): boolean {
+  for (let i = 2; i < word.length; i++) if (!isLaughLetter(word.charCodeAt(i))) return false;
+  return true;
+}
+
 function normalizeWord(word: string): string {
   const mapped = SLANG_MAP.get(word);
   if (mapped !== undefined) return mapped;
@@ -149,6 +160,7 @@ function normalizeWord(word: string): string {
     word.length >= 4 &&
     isLaughLetter(word.charCodeAt(0)) &&
     isLaughLetter(word.charCodeAt(1)) &&
+    allLaughLetters(word) &&
     LAUGH_RE.test(word)
   ) {
     return '_laugh_';
@@ -199,7 +211,8 @@ let negate = false;
 /** A normalised word (or placeholder/emoji), applying slang and negation. */
 function emitWord(raw: string): void {
   const w = raw.charCodeAt(0) === 95 ? raw : normalizeWord(raw);
-  if (w.includes(' ')) {
+  // Only slang expansions contain spaces ("gpp" → "tidak apa-apa").
+  if (w !== raw && w.includes(' ')) {
     for (const part of w.split(' ')) emitPlain(part);
     return;
   }
