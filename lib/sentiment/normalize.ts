@@ -204,6 +204,33 @@ function hashtagWords(tag: string): string[] {
   return words;
 }
 
+/**
+ * What a scanned (lower-cased) word becomes, independent of its neighbours: reduplication,
+ * elongation, slang and laughter applied, and its negation role. Words repeat a lot across posts,
+ * so this is computed once per distinct word and cached (bounded; the cache is cleared when full,
+ * which only costs recomputation: the result is a pure function of the word).
+ */
+interface WordEntry {
+  /** The single normalised token, when there is one (`parts` undefined). */
+  token: string;
+  role: number | undefined;
+  /** Several tokens, when slang expands to a phrase ("gpp" → tidak apa-apa). */
+  parts: string[] | undefined;
+  elongated: boolean;
+}
+
+const WORD_CACHE_MAX = 50_000;
+const WORD_CACHE = new Map<string, WordEntry>();
+
+function analyzeWord(word: string): WordEntry {
+  let w = word;
+  if (w.length > 2 && w.includes('2')) w = expandReduplication(w);
+  const [collapsed, elongated] = collapseElongation(w);
+  const n = normalizeWord(collapsed);
+  if (n.includes(' ')) return { token: n, role: undefined, parts: n.split(' '), elongated };
+  return { token: n, role: ROLE.get(n), parts: undefined, elongated };
+}
+
 // Emitter state for the tokenize call in progress; module-level so no closures are built per post.
 let out: string[] = [];
 let negate = false;
@@ -220,7 +247,10 @@ function emitWord(raw: string): void {
 }
 
 function emitPlain(t: string): void {
-  const role = ROLE.get(t);
+  emitWithRole(t, ROLE.get(t));
+}
+
+function emitWithRole(t: string, role: number | undefined): void {
   if (role === BREAKER) {
     negate = false;
     out.push(t);
@@ -318,7 +348,7 @@ function tokenize(text: string): string[] {
           j += 2;
         } else break;
       }
-      let w = cased ? s.slice(i, j).toLowerCase() : s.slice(i, j);
+      const w = cased ? s.slice(i, j).toLowerCase() : s.slice(i, j);
       // URLs: scheme, www., or a bare domain with a path.
       if (
         ((w === 'http' || w === 'https') && s.startsWith('://', j)) ||
@@ -332,10 +362,16 @@ function tokenize(text: string): string[] {
         continue;
       }
       i = j;
-      if (w.length > 2 && w.includes('2')) w = expandReduplication(w);
-      const [collapsed, elongated] = collapseElongation(w);
-      emitWord(collapsed);
-      if (elongated) out.push('_elong_');
+      let entry = WORD_CACHE.get(w);
+      if (entry === undefined) {
+        entry = analyzeWord(w);
+        if (WORD_CACHE.size >= WORD_CACHE_MAX) WORD_CACHE.clear();
+        WORD_CACHE.set(w, entry);
+      }
+      const parts = entry.parts;
+      if (parts === undefined) emitWithRole(entry.token, entry.role);
+      else for (const part of parts) emitPlain(part);
+      if (entry.elongated) out.push('_elong_');
       continue;
     }
 
