@@ -40,6 +40,14 @@ function fnv(str: string, seed: number): number {
   return h;
 }
 
+/**
+ * Word hashes by token. Most tokens are the tokenizer's cached strings, whose engine-level hash is
+ * already computed, so a map probe is cheaper than FNV over the characters. Bounded; clearing it
+ * only costs recomputation.
+ */
+const HASH_CACHE_MAX = 50_000;
+const HASH_CACHE = new Map<string, number>();
+
 /** Fibonacci hashing: the top bits of one multiply are well mixed, and cost one instruction. */
 const GOLDEN = 0x9e3779b1 | 0;
 
@@ -77,7 +85,13 @@ function createExtractor(spec: FeatureSpec) {
 
     if (wordHashes.length < tokens.length) wordHashes = new Int32Array(tokens.length * 2);
     for (let i = 0; i < tokens.length; i++) {
-      const h = fnv(tokens[i] as string, WORD_SEED);
+      const t = tokens[i] as string;
+      let h = HASH_CACHE.get(t);
+      if (h === undefined) {
+        h = fnv(t, WORD_SEED);
+        if (HASH_CACHE.size >= HASH_CACHE_MAX) HASH_CACHE.clear();
+        HASH_CACHE.set(t, h);
+      }
       wordHashes[i] = h;
       idx[n++] = Math.imul(h, GOLDEN) >>> shift;
     }
