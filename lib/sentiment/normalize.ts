@@ -69,7 +69,9 @@ function needsNfkc(s: string): boolean {
   return false;
 }
 /** Cheap pre-check so the emoticon expressions run only on the few posts that may contain one. */
-const EMOTICON_HINT_RE = /[:;=^<>][-']?[()[\]dDpP/\\|3^_]|[xX]D|T[_.]T/;
+// Every emoticon pattern in EMOTICONS starts after whitespace or at the start of the text with one
+// of these, so a text without them skips the pass (URLs' "://" no longer trigger it).
+const EMOTICON_HINT_RE = /(?:^|\s)(?:[:;=^(><]|T[_.]T|[xX]D)/;
 const PICTO_RE = /^\p{Extended_Pictographic}$/u;
 const LETTER_RE = /^\p{L}$/u;
 const LAUGH_RE = /^(?:w*k+w+k*[wk]*|(?:h+[aeiou]+){2,}h?|(?:[aeiou]?h+){3,})$/;
@@ -326,7 +328,7 @@ function tokenize(text: string): string[] {
         while (
           j < n &&
           (isDigit(s.charCodeAt(j)) ||
-            ((s[j] === '.' || s[j] === ',') && isDigit(s.charCodeAt(j + 1))))
+            ((s.charCodeAt(j) === 46 || s.charCodeAt(j) === 44) && isDigit(s.charCodeAt(j + 1))))
         )
           j++;
         if (j >= n || !isWordChar(s, j)) {

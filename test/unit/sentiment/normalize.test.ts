@@ -101,6 +101,22 @@ describe('tokenize: social-media entities', () => {
     expect(tokenize('oke :)')).toEqual(['oke', '_emopos_']);
     expect(tokenize('kecewa :(')).toEqual(['kecewa', '_emoneg_']);
     expect(tokenize('lucu xD')).toEqual(['lucu', '_emolaugh_']);
+    expect(tokenize('(: hai')).toEqual(['_emopos_', 'hai']);
+    expect(tokenize('>:( https://t.co/x')).toEqual(['_emoneg_', '_url_']);
+    // A URL's "://" is not an emoticon.
+    expect(tokenize('cek https://t.co/x')).toEqual(['cek', '_url_']);
+  });
+
+  it('skips NFKC only where it would change nothing', () => {
+    expect(tokenize('bagus… sekali')).toEqual(tokenize('bagus... sekali'));
+    expect(tokenize('ｂａｇｕｓ 😍 “mantap”')).toEqual(['bagus', '😍', '_emopos_', 'mantap']);
+    expect(tokenize('cafe\u0301 enak')).toEqual(tokenize('café enak'));
+  });
+
+  it('gives the same tokens when a word is seen again (per-word cache)', () => {
+    const first = tokenize('gak bagusss bgt anak2 wkwkwk');
+    expect(tokenize('gak bagusss bgt anak2 wkwkwk')).toEqual(first);
+    expect(first).toEqual(['tidak', '¬bagus', '_elong_', 'banget', 'anak-anak', '_laugh_']);
   });
 
   it('folds styled Unicode letters to plain ones', () => {
