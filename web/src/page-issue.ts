@@ -11,7 +11,7 @@ import { type MessageKey, t } from './i18n.ts';
 import { mentionItem } from './mention-item.ts';
 import { routeHref } from './router.ts';
 import type { BucketWidth, DetectorParams, Stats } from './types.ts';
-import { levelBadge, statusBadge, tile, type ViewContext } from './view.ts';
+import { errorText, levelBadge, statusBadge, tile, type ViewContext } from './view.ts';
 
 /** Chart settings survive re-renders and moving between issues within a visit. */
 const view: { interval: BucketWidth; range: RangeKey } = { interval: '5m', range: '24h' };
@@ -68,7 +68,7 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
   const from = new Date(to.getTime() - RANGE_MS[view.range]).toISOString();
   const [issue, stats, negatives, engaged, alerts] = await Promise.all([
     ctx.api.issue(issueId),
-    ctx.api.stats(issueId, { interval: view.interval, from, breakdown: true }),
+    ctx.api.stats(issueId, { interval: view.interval, from }),
     ctx.api.mentions(issueId, { sentiment: 'NEGATIVE', sort: 'newest', limit: 5, from }),
     ctx.api.mentions(issueId, { sort: 'engagement', limit: 5, from }),
     ctx.api.issueAlerts(issueId),
@@ -96,54 +96,20 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
   );
   el.append(totalsTiles(stats));
   el.append(chartSection(ctx, stats, issueId));
-  const b = stats.breakdown;
-  if (b) {
-    el.append(
-      h(
-        'div',
-        { class: 'grid-3' },
-        h(
-          'section',
-          { class: 'panel' },
-          h('h2', {}, t('bySource')),
-          b.bySource.length
-            ? h(
-                'ul',
-                { class: 'share-list' },
-                b.bySource.map((s) => {
-                  const bar = h('span', { class: 'share-bar' });
-                  bar.style.width = `${Math.round(s.share * 100)}%`;
-                  return h(
-                    'li',
-                    {},
-                    h(
-                      'span',
-                      { class: 'share-label' },
-                      s.source,
-                      h('span', { class: 'num' }, `${pct(s.share)} (${num(s.count)})`),
-                    ),
-                    h('span', { class: 'share-track', 'aria-hidden': 'true' }, bar),
-                  );
-                }),
-              )
-            : h('p', { class: 'muted' }, t('noData')),
-          b.complete
-            ? null
-            : h('p', { class: 'muted small' }, t('sampledNote', { count: num(b.sampled) })),
-        ),
-        listPanel(
-          t('topHashtags'),
-          b.topHashtags.map((x) => [x.hashtag, num(x.count)]),
-          t('noData'),
-        ),
-        listPanel(
-          t('topAuthors'),
-          b.topAuthors.map((x) => [x.author, num(x.count)]),
-          t('noData'),
-        ),
-      ),
-    );
-  }
+  // Share by source and top terms sample up to 2,000 mentions: the slowest call of the page.
+  // The chart does not wait for it; the panels fill in when it answers.
+  const breakdownBox = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('loading')));
+  el.append(breakdownBox);
+  ctx.api
+    .stats(issueId, { interval: view.interval, from, to: stats.to, breakdown: true })
+    .then(
+      (full) => {
+        const b = full.breakdown;
+        breakdownBox.replaceChildren(...(b ? [breakdownPanels(b)] : []));
+      },
+      (err: unknown) => breakdownBox.replaceChildren(h('p', { class: 'muted' }, errorText(err))),
+    )
+    .finally(() => breakdownBox.removeAttribute('aria-busy'));
   el.append(
     h(
       'div',
@@ -231,6 +197,52 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
               ),
           )
         : h('p', { class: 'muted' }, t('alertsEmpty')),
+    ),
+  );
+}
+
+function breakdownPanels(b: NonNullable<Stats['breakdown']>): HTMLElement {
+  return h(
+    'div',
+    { class: 'grid-3' },
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, t('bySource')),
+      b.bySource.length
+        ? h(
+            'ul',
+            { class: 'share-list' },
+            b.bySource.map((s) => {
+              const bar = h('span', { class: 'share-bar' });
+              bar.style.width = `${Math.round(s.share * 100)}%`;
+              return h(
+                'li',
+                {},
+                h(
+                  'span',
+                  { class: 'share-label' },
+                  s.source,
+                  h('span', { class: 'num' }, `${pct(s.share)} (${num(s.count)})`),
+                ),
+                h('span', { class: 'share-track', 'aria-hidden': 'true' }, bar),
+              );
+            }),
+          )
+        : h('p', { class: 'muted' }, t('noData')),
+      b.complete
+        ? null
+        : h('p', { class: 'muted small' }, t('sampledNote', { count: num(b.sampled) })),
+    ),
+    listPanel(
+      t('topHashtags'),
+      b.topHashtags.map((x) => [x.hashtag, num(x.count)]),
+      t('noData'),
+    ),
+    listPanel(
+      t('topAuthors'),
+      b.topAuthors.map((x) => [x.author, num(x.count)]),
+      t('noData'),
     ),
   );
 }
