@@ -23,6 +23,14 @@ function loadBuiltinModel(): LinearModel {
   return cached;
 }
 
+const READABLE_RE = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
+
+/** Most posts start with a letter or digit: skip the Unicode-property scan for them. */
+function startsAlnum(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
 const LABEL_BY_INDEX = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
 
 function round4(x: number): number {
@@ -34,7 +42,7 @@ function round4(x: number): number {
  * `scores.MIXED` is always 0 so every engine returns the same four keys.
  */
 function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Sentiment {
-  if (!/[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(text)) {
+  if (!startsAlnum(text) && !READABLE_RE.test(text)) {
     // Nothing to read (empty, whitespace, punctuation only): the model's bias is not an opinion.
     return {
       label: 'NEUTRAL',

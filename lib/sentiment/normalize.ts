@@ -71,7 +71,9 @@ function needsNfkc(s: string): boolean {
 /** Cheap pre-check so the emoticon expressions run only on the few posts that may contain one. */
 // Every emoticon pattern in EMOTICONS starts after whitespace or at the start of the text with one
 // of these, so a text without them skips the pass (URLs' "://" no longer trigger it).
-const EMOTICON_HINT_RE = /(?:^|\s)(?:[:;=^(><]|T[_.]T|[xX]D)/;
+// (An anchored alternation `(?:^|\s)` is twice as slow to scan for, so the text start is checked
+// by prefixing a space.)
+const EMOTICON_HINT_RE = /\s(?:[:;=^(><]|T[_.]T|[xX]D)/;
 const PICTO_RE = /^\p{Extended_Pictographic}$/u;
 const LETTER_RE = /^\p{L}$/u;
 const LAUGH_RE = /^(?:w*k+w+k*[wk]*|(?:h+[aeiou]+){2,}h?|(?:[aeiou]?h+){3,})$/;
@@ -281,7 +283,8 @@ function tokenize(text: string): string[] {
     s = s.normalize('NFKC');
   }
   if (s.includes('&')) s = s.replace(/&(?:amp|lt|gt|quot|#39);/g, ' ');
-  if (EMOTICON_HINT_RE.test(s)) for (const [re, token] of EMOTICONS) s = s.replace(re, token);
+  if (EMOTICON_HINT_RE.test(s) || EMOTICON_HINT_RE.test(` ${s.slice(0, 3)}`))
+    for (const [re, token] of EMOTICONS) s = s.replace(re, token);
 
   out = [];
   negate = false;
