@@ -21,7 +21,7 @@ import {
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
 
-const NON_ASCII_RE = /[^\u0000-\u007f]/;
+const NON_ASCII_RE = /[\u0080-\uffff]/;
 
 /**
  * Whether NFKC could change the text. `normalize('NFKC')` was the costliest step of scoring a
