@@ -22,6 +22,7 @@ import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../storag
 import { createRepositories } from '../storage/repositories.ts';
 import { createTableInput, DETECT_FILTER, SCORE_FILTER } from '../storage/table-definition.ts';
 import { createApiGatewayListener } from './api-gateway.ts';
+import { createDashboardFallback } from './dashboard.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { type LocalScheduler, startScheduler } from './scheduler.ts';
@@ -225,7 +226,12 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
     });
     cleanups.push(() => pollers.stop());
 
-    server.on('request', createApiGatewayListener({ handler: api.handler, log }));
+    // The dashboard is static; everything else goes to the api function, as behind CloudFront.
+    const dashboard = await createDashboardFallback({ log });
+    server.on(
+      'request',
+      createApiGatewayListener({ handler: api.handler, log, fallback: dashboard }),
+    );
 
     const runCollect = async (source: SourceName, extra: Record<string, unknown> = {}) =>
       collect.handler({ source, ...extra }, createLambdaContext(`collect-${source}`, 300_000));
