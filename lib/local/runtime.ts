@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
@@ -161,7 +161,12 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
     const seeded = await seedDemo(repos, { token });
 
     // The HTTP server listens before the handlers load so PUBLIC_BASE_URL names the real port.
-    const server = createServer();
+    // Requests that arrive while the handlers load get a 503 rather than a connection that hangs.
+    let onRequest: RequestListener = (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ error: { code: 'starting', message: 'Pantau is starting' } }));
+    };
+    const server = createServer((req, res) => onRequest(req, res));
     const port = await listen(server, opts.port ?? Number(env.PORT ?? 8787));
     cleanups.push(
       () =>
@@ -228,10 +233,7 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
 
     // The dashboard is static; everything else goes to the api function, as behind CloudFront.
     const dashboard = await createDashboardFallback({ log });
-    server.on(
-      'request',
-      createApiGatewayListener({ handler: api.handler, log, fallback: dashboard }),
-    );
+    onRequest = createApiGatewayListener({ handler: api.handler, log, fallback: dashboard });
 
     const runCollect = async (source: SourceName, extra: Record<string, unknown> = {}) =>
       collect.handler({ source, ...extra }, createLambdaContext(`collect-${source}`, 300_000));
