@@ -25,7 +25,7 @@ import { type Pattern, passesFilters } from './event-filter.ts';
 
 export interface EventSourceMapping {
   name: string;
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined | void>;
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
   filters: Pattern[];
   batchSize: number;
   batchingWindowMs: number;
@@ -91,8 +91,9 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
   const pollIntervalMs = opts.pollIntervalMs ?? 250;
   const retryDelayMs = opts.retryDelayMs ?? 200;
   const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const streamArn = table.Table?.LatestStreamArn;
-  if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
+  const latestStreamArn = table.Table?.LatestStreamArn;
+  if (!latestStreamArn) throw new Error(`Table ${tableName} has no stream`);
+  const streamArn: string = latestStreamArn;
 
   let checkpoints: Checkpoints = {};
   if (opts.checkpointFile) {
@@ -114,15 +115,23 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
       .catch((err: unknown) => log.warn('Checkpoint not saved', { error: errorMessage(err) }));
   };
 
-  const stats: ReturnType<StreamPollers['stats']> = {};
-  for (const m of opts.mappings)
-    stats[m.name] = { delivered: 0, batches: 0, parked: 0, retries: 0 };
+  type MappingStats = { delivered: number; batches: number; parked: number; retries: number };
+  const stats = new Map<string, MappingStats>();
+  const statsOf = (m: EventSourceMapping): MappingStats => {
+    let entry = stats.get(m.name);
+    if (!entry) {
+      entry = { delivered: 0, batches: 0, parked: 0, retries: 0 };
+      stats.set(m.name, entry);
+    }
+    return entry;
+  };
+  for (const m of opts.mappings) statsOf(m);
 
   let running = true;
   const readers = new Map<string, { done: boolean; idle: boolean; task: Promise<void> }>();
 
   async function park(m: EventSourceMapping, records: DynamoDBRecord[], reason: string) {
-    stats[m.name]!.parked += records.length;
+    statsOf(m).parked += records.length;
     await mkdir(dirname(m.deadLetterFile), { recursive: true });
     const lines = records.map((record) =>
       JSON.stringify({
@@ -162,13 +171,13 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
 
   async function deliver(m: EventSourceMapping, records: DynamoDBRecord[], attempt = 0) {
     if (records.length === 0) return;
-    stats[m.name]!.batches += 1;
+    statsOf(m).batches += 1;
     const failedAt = await invoke(m, records);
     if (failedAt === -1) {
-      stats[m.name]!.delivered += records.length;
+      statsOf(m).delivered += records.length;
       return;
     }
-    stats[m.name]!.delivered += failedAt;
+    statsOf(m).delivered += failedAt;
     const rest = records.slice(failedAt);
     if (m.bisectOnError && rest.length > 1) {
       // Halving does not use up retries, so a poison record is always isolated before it parks.
@@ -181,13 +190,17 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
       await park(m, rest, `failed after ${attempt + 1} attempts`);
       return;
     }
-    stats[m.name]!.retries += 1;
+    statsOf(m).retries += 1;
     await sleep(Math.min(retryDelayMs * 2 ** attempt, 5000));
     await deliver(m, rest, attempt + 1);
   }
 
-  async function readShard(m: EventSourceMapping, shard: Shard, key: string) {
-    const state = readers.get(key)!;
+  async function readShard(
+    m: EventSourceMapping,
+    shard: Shard,
+    key: string,
+    state: { done: boolean; idle: boolean },
+  ) {
     const after = checkpoints[key];
     const it = await streams.send(
       new GetShardIteratorCommand({
@@ -221,7 +234,7 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
       }
       const records = res.Records ?? [];
       for (const r of records) {
-        const lambdaRecord = toLambdaRecord(r, streamArn!, region);
+        const lambdaRecord = toLambdaRecord(r, streamArn, region);
         lastSeq = lambdaRecord.dynamodb?.SequenceNumber ?? lastSeq;
         if (passesFilters(m.filters, lambdaRecord)) {
           if (buffer.length === 0) bufferSince = Date.now();
@@ -268,7 +281,7 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
         if (parent && !parent.done) continue;
         const state = { done: false, idle: false, task: Promise.resolve() };
         readers.set(key, state);
-        state.task = readShard(m, shard, key).catch((err: unknown) => {
+        state.task = readShard(m, shard, key, state).catch((err: unknown) => {
           state.done = true;
           state.idle = true;
           log.error('Shard reader stopped', { mapping: m.name, error: errorMessage(err) });
@@ -305,7 +318,7 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
         await sleep(pollIntervalMs);
       }
     },
-    stats: () => structuredClone(stats),
+    stats: () => Object.fromEntries([...stats].map(([k, v]) => [k, { ...v }])),
   };
 }
 

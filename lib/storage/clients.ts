@@ -22,4 +22,4 @@ function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocume
   });
 }
 
-export { LOCAL_CREDENTIALS, LOCAL_REGION, createDocumentClient };
+export { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION };
