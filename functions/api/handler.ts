@@ -41,6 +41,7 @@ async function init(): Promise<ProxyHandler> {
     log,
     authenticator: createAuthenticatorFromConfig(config.auth, repos),
     publicBaseUrl: config.publicBaseUrl,
+    operatorTenantId: config.operatorTenantId,
     subscriptions: config.alertTopicArn
       ? snsSubscriptions(new SNSClient({ region: config.region }), config.alertTopicArn)
       : undefined,

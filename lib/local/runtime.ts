@@ -188,6 +188,8 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
       PANTAU_OUTBOX_FILE: outboxFile,
       PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? url,
       SENTIMENT_COMPREHEND_ENABLED: 'false',
+      // Locally the demo agency also runs the platform, so its token can try the admin routes.
+      OPERATOR_TENANT_ID: env.OPERATOR_TENANT_ID ?? 'demo',
       // Two hours of demo history on the first run, so the detector has a baseline to learn
       // before the first burst (it needs an hour of settled windows).
       PANTAU_DEMO_BACKFILL_MINUTES: env.PANTAU_DEMO_BACKFILL_MINUTES ?? '120',

@@ -27,6 +27,8 @@ export interface RuntimeConfig {
   cursorSecretArn?: string;
   cursorSecret?: string;
   sourceParameterPrefix?: string;
+  /** The tenant whose admins run the platform (create tenants, manage any tenant's tokens). */
+  operatorTenantId: string;
 }
 
 function loadConfig(env: Env = process.env): RuntimeConfig {
@@ -54,6 +56,7 @@ function loadConfig(env: Env = process.env): RuntimeConfig {
     cursorSecretArn: getOptionalString('CURSOR_SECRET_ARN', env),
     cursorSecret: getOptionalString('CURSOR_SECRET', env),
     sourceParameterPrefix: getOptionalString('SOURCE_PARAMETER_PREFIX', env),
+    operatorTenantId: getOptionalString('OPERATOR_TENANT_ID', env) ?? 'platform',
   };
 }
 
