@@ -11,5 +11,7 @@ export default defineConfig({
     // Two cores: more workers only contend with DynamoDB Local's JVM.
     maxWorkers: 2,
     reporters: ['default'],
+    // Handlers log every batch; tests assert behaviour, not log lines.
+    env: { LOG_LEVEL: 'warn' },
   },
 });

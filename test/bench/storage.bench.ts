@@ -1,7 +1,6 @@
 /**
  * Storage figures on DynamoDB Local, in the benchmark shape (`run()` returns figures, prints
- * nothing). Meant for test/bench/ as storage.bench.ts; until it moves there, run it directly:
- * `npx tsx test/integration/storage/storage-figures.ts`.
+ * nothing): `npm run bench -- storage`.
  *
  * DynamoDB Local is a single JVM on this machine, so the rates are relative, not AWS's. The
  * action counts are exact and give the write cost: a transactional write of an item up to 1 KB
@@ -9,17 +8,17 @@
  */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ScoreWrite } from '../../../lib/domain/ports.ts';
-import { SENTIMENT_LABELS, type SentimentLabel } from '../../../lib/domain/types.ts';
-import { startDynamoDbLocal } from '../../../lib/local/dynamodb-local.ts';
+import type { ScoreWrite } from '../../lib/domain/ports.ts';
+import { SENTIMENT_LABELS, type SentimentLabel } from '../../lib/domain/types.ts';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.ts';
 import {
   createDocumentClient,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
-} from '../../../lib/storage/clients.ts';
-import { createRepositories } from '../../../lib/storage/repositories.ts';
-import { createTableInput } from '../../../lib/storage/table-definition.ts';
-import { mention, scoreWrite } from './fixtures.ts';
+} from '../../lib/storage/clients.ts';
+import { createRepositories } from '../../lib/storage/repositories.ts';
+import { createTableInput } from '../../lib/storage/table-definition.ts';
+import { mention, scoreWrite } from '../integration/storage/fixtures.ts';
 
 const MENTIONS = 600;
 const STREAM_BATCH = 100;
