@@ -34,8 +34,10 @@ import {
   mentionKey,
   sourceStatusKey,
   subscriberKey,
+  TENANTS_GSI1PK,
   tenantAlertsGsi1pk,
   tenantKey,
+  tenantTokenKey,
   tokenKey,
 } from './keys.ts';
 import { compact, type Item, num, optStr, str } from './repository-support.ts';
@@ -46,11 +48,6 @@ const DAY_SECONDS = 86_400;
  * Keys keys.ts does not have yet (see the storage report): the tenant listing on GSI1 and the
  * per-tenant token index item. Kept here so they are still built in one place.
  */
-const TENANTS_GSI1PK = 'TENANTS';
-const tenantTokenKey = (tenantId: string, tokenId: string) => ({
-  pk: tenantKey(tenantId).pk,
-  sk: `TOKEN#${tokenId}`,
-});
 const TENANT_TOKEN_PREFIX = 'TOKEN#';
 
 const withType = (entityType: EntityType, key: { pk: string; sk: string }, body: object): Item =>

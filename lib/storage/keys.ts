@@ -29,6 +29,15 @@ const issuePk = (issueId: string): string => `ISSUE#${issueId}`;
 
 const tenantKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'META' });
 
+/** GSI1 lists every tenant (platform administration) without a Scan. */
+const TENANTS_GSI1PK = 'TENANTS';
+
+/** A tenant's own copy of each token, so listing and revoking are strongly consistent. */
+const tenantTokenKey = (tenantId: string, tokenId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `TOKEN#${tokenId}`,
+});
+
 /** Tokens are stored by the SHA-256 of the secret, never the secret. */
 const tokenKey = (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'META' });
 
@@ -162,8 +171,10 @@ export {
   mentionSk,
   sourceStatusKey,
   subscriberKey,
+  TENANTS_GSI1PK,
   tenantAlertsGsi1pk,
   tenantKey,
   tenantPk,
+  tenantTokenKey,
   tokenKey,
 };
