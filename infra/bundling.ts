@@ -42,6 +42,7 @@ const FUNCTION_ENTRIES = {
   score: 'functions/score/handler.ts',
   detect: 'functions/detect/handler.ts',
   api: 'functions/api/handler.ts',
+  preToken: 'functions/pre-token/handler.ts',
 } as const;
 
 type FunctionRole = keyof typeof FUNCTION_ENTRIES;

@@ -58,10 +58,16 @@ interface StageConfig {
   readonly retainData: boolean;
   /** Account-wide SNS SMS spend cap (USD per month); the spend alarm fires at 80 %. */
   readonly smsMonthlySpendLimitUsd: number;
-  /** Dashboard base URL put into SMS/email links. */
-  readonly publicBaseUrl: string;
-  /** The only origin allowed by CORS. */
-  readonly dashboardOrigin: string;
+  /**
+   * Base URL of SMS/email links (`<publicBaseUrl>/a/<REF>`). Unset: the dashboard's own
+   * CloudFront URL, which is always right; set it once a custom domain fronts the dashboard.
+   */
+  readonly publicBaseUrl: string | undefined;
+  /**
+   * An extra origin CORS allows next to the dashboard distribution's own (a custom domain in
+   * front of it). Unset: the distribution's origin only.
+   */
+  readonly dashboardOrigin: string | undefined;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
   /** WAF rate-based rule: requests per 5 minutes per client IP. */
@@ -88,7 +94,9 @@ const BASE_SCHEDULES: readonly SourceSchedule[] = [
 
 const DEMO_SCHEDULE: SourceSchedule = { source: 'demo', everyMinutes: 5 };
 
-const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'schedules'>>> = {
+const STAGES: Readonly<
+  Record<StageName, Omit<StageConfig, 'schedules' | 'publicBaseUrl' | 'dashboardOrigin'>>
+> = {
   dev: {
     stage: 'dev',
     logLevel: 'DEBUG',
@@ -99,8 +107,6 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'schedules'>>> = {
     tableEncryption: 'aws-owned',
     retainData: false,
     smsMonthlySpendLimitUsd: 5,
-    publicBaseUrl: 'https://dev.pantau.example.go.id',
-    dashboardOrigin: 'https://dev.pantau.example.go.id',
     apiRateLimit: 1000,
     apiBurstLimit: 500,
     wafRateLimitPer5Min: 1000,
@@ -115,8 +121,6 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'schedules'>>> = {
     tableEncryption: 'customer-kms',
     retainData: false,
     smsMonthlySpendLimitUsd: 20,
-    publicBaseUrl: 'https://staging.pantau.example.go.id',
-    dashboardOrigin: 'https://staging.pantau.example.go.id',
     apiRateLimit: 1000,
     apiBurstLimit: 500,
     wafRateLimitPer5Min: 2000,
@@ -131,8 +135,6 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'schedules'>>> = {
     tableEncryption: 'customer-kms',
     retainData: true,
     smsMonthlySpendLimitUsd: 200,
-    publicBaseUrl: 'https://pantau.example.go.id',
-    dashboardOrigin: 'https://pantau.example.go.id',
     // Well under Jakarta's 2,500 rps account default, so one agency cannot starve the account.
     apiRateLimit: 1000,
     apiBurstLimit: 500,
@@ -209,11 +211,14 @@ function resolveConfig(
     ...base,
     comprehendWanted,
     demoSource,
-    publicBaseUrl: httpsOrigin('publicBaseUrl', overrides.publicBaseUrl ?? base.publicBaseUrl),
-    dashboardOrigin: httpsOrigin(
-      'dashboardOrigin',
-      overrides.dashboardOrigin ?? base.dashboardOrigin,
-    ),
+    publicBaseUrl:
+      overrides.publicBaseUrl === undefined
+        ? undefined
+        : httpsOrigin('publicBaseUrl', overrides.publicBaseUrl),
+    dashboardOrigin:
+      overrides.dashboardOrigin === undefined
+        ? undefined
+        : httpsOrigin('dashboardOrigin', overrides.dashboardOrigin),
     smsMonthlySpendLimitUsd: positiveNumber(
       'smsMonthlySpendLimitUsd',
       overrides.smsMonthlySpendLimitUsd ?? base.smsMonthlySpendLimitUsd,

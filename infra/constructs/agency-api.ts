@@ -2,7 +2,9 @@
  * The agency HTTPS API: API Gateway REST (v1, for WAF association, usage plans and Cognito
  * scopes) in front of one api Lambda (proxy integration). Agencies authenticate with OAuth
  * client credentials from a Cognito user pool; their app clients are created at runtime by the
- * API itself, so the function may manage clients of this pool only.
+ * API itself, so the function may manage clients of this pool only. Officials are users of the
+ * same pool and sign in to the dashboard through the hosted UI; a pre-token-generation trigger
+ * copies their `custom:tenant_id` attribute into the access token, which the API reads first.
  */
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -20,6 +22,8 @@ import { PantauFunction } from './pantau-function.ts';
 interface AgencyApiProps {
   readonly config: DeploymentConfig;
   readonly entry: string;
+  /** Handler of the Cognito pre-token-generation trigger (functions/pre-token/handler.ts). */
+  readonly preTokenEntry: string;
   readonly table: ITable;
   readonly alertTopic: ITopic;
   readonly sharedEnvironment: Readonly<Record<string, string>>;
@@ -33,14 +37,32 @@ const scope = (name: ScopeName): string => `${RESOURCE_SERVER}/${name}`;
 /** Reading needs read (or admin); changing anything needs write (or admin). */
 const READ_METHODS = ['GET'] as const;
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** What the dashboard sends cross-origin; PUT is not among them, so browsers may not send it. */
+const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'];
+const CORS_HEADERS = ['Authorization', 'Content-Type'];
+/** The user attribute (and access-token claim, with the `custom:` prefix) naming the tenant. */
+const TENANT_ATTRIBUTE = 'tenant_id';
 
 class AgencyApi extends Construct {
   readonly api: apigw.RestApi;
   readonly fn: PantauFunction;
   readonly userPool: cognito.UserPool;
+  /** Hosts the OAuth endpoints: client-credentials token and the officials' hosted UI. */
+  readonly userPoolDomain: cognito.UserPoolDomain;
+  /** Adds `custom:tenant_id` to officials' access tokens. */
+  readonly preToken: PantauFunction;
   readonly cursorSecret: secretsmanager.Secret;
   readonly webAcl: wafv2.CfnWebACL;
   readonly accessLogs: logs.LogGroup;
+  /**
+   * The stage URL (`https://<id>.execute-api.<region>.<suffix>/<stage>/`), built without a
+   * reference to the Stage resource, unlike `api.url`: the dashboard names this URL and the
+   * deployment's preflight methods name the dashboard, so a Stage reference would be a cycle.
+   */
+  readonly url: string;
+  /** Resources that answer CORS preflight once `allowBrowserOrigins` has run. */
+  private readonly corsResources: apigw.IResource[] = [];
+  private browserOrigins: readonly string[] | undefined;
 
   constructor(scope_: Construct, id: string, props: AgencyApiProps) {
     super(scope_, id);
@@ -48,6 +70,26 @@ class AgencyApi extends Construct {
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.userPool = this.buildUserPool(config, removalPolicy);
+    // The token endpoint for client credentials and the hosted UI live on the pool domain.
+    this.userPoolDomain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: `pantau-${config.stage}-${Aws.ACCOUNT_ID}` },
+    });
+    this.preToken = new PantauFunction(this, 'preToken', {
+      entry: props.preTokenEntry,
+      description: `Pantau ${config.stage}: puts the official's tenant into the access token`,
+      config,
+      failurePath:
+        'Invoked synchronously by Cognito during sign-in: a failure fails that sign-in (the official sees an error and retries); there is no event to park.',
+      memorySize: 256,
+      // Cognito waits at most 5 s for a trigger.
+      timeout: Duration.seconds(5),
+      environment: { ...props.sharedEnvironment },
+    });
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preToken.fn,
+      cognito.LambdaVersion.V2_0,
+    );
 
     this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
       description: `Pantau ${config.stage}: HMAC key that signs API page cursors`,
@@ -73,7 +115,6 @@ class AgencyApi extends Construct {
         ...props.sharedEnvironment,
         AUTH_MODE: 'cognito',
         USER_POOL_ID: this.userPool.userPoolId,
-        PUBLIC_BASE_URL: config.publicBaseUrl,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
       },
     });
@@ -103,6 +144,13 @@ class AgencyApi extends Construct {
       removalPolicy,
     });
     this.api = this.buildApi(config);
+    this.url = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${config.stage}/`;
+    this.node.addValidation({
+      validate: () =>
+        this.browserOrigins === undefined
+          ? ['AgencyApi: call allowBrowserOrigins() with the dashboard origin(s)']
+          : [],
+    });
     this.webAcl = this.buildWebAcl(config);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -112,8 +160,14 @@ class AgencyApi extends Construct {
 
   private buildUserPool(config: DeploymentConfig, removalPolicy: RemovalPolicy): cognito.UserPool {
     const pool = new cognito.UserPool(this, 'UserPool', {
-      // Machine clients only: nobody signs up or signs in with a password.
+      // Agencies' machine clients and officials created by an administrator: nobody signs up.
       selfSignUpEnabled: false,
+      // Access-token customization (pre-token generation V2_0) needs Essentials or Plus.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      customAttributes: {
+        // Set by the administrator who creates the official; the tenant boundary, so it never changes.
+        [TENANT_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+      },
       signInAliases: { username: true },
       passwordPolicy: {
         minLength: 14,
@@ -133,12 +187,12 @@ class AgencyApi extends Construct {
       {
         id: 'AwsSolutions-COG3',
         reason:
-          'Only OAuth client-credentials app clients use this pool; threat protection (Plus plan) assesses user sign-ins, of which there are none.',
+          'Advanced security (threat protection) needs the Plus plan. User sign-ins are only the few officials created by an administrator (no self sign-up), each with TOTP MFA required and a 14-character password; agencies use client credentials, which threat protection does not assess.',
       },
       {
         id: 'AwsSolutions-COG8',
         reason:
-          'The Plus feature plan only adds threat protection for user sign-ins; this pool serves machine clients only (client credentials).',
+          'Essentials, not Plus: Plus only adds threat protection for user sign-ins, and the only users are administrator-created officials with mandatory TOTP MFA (see COG3); Essentials already gives the V2_0 access-token customization the tenant claim needs.',
       },
     );
     pool.addResourceServer('ResourceServer', {
@@ -147,10 +201,6 @@ class AgencyApi extends Construct {
       scopes: SCOPES.map(
         (s) => new cognito.ResourceServerScope({ scopeName: s, scopeDescription: `Pantau ${s}` }),
       ),
-    });
-    // The token endpoint for client credentials lives on the pool domain.
-    pool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: `pantau-${config.stage}-${Aws.ACCOUNT_ID}` },
     });
     return pool;
   }
@@ -184,12 +234,6 @@ class AgencyApi extends Construct {
         tracingEnabled: true,
         metricsEnabled: true,
       },
-      defaultCorsPreflightOptions: {
-        allowOrigins: [config.dashboardOrigin],
-        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'Content-Type'],
-        maxAge: Duration.hours(1),
-      },
     });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -204,18 +248,6 @@ class AgencyApi extends Construct {
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       apiStages: [{ api, stage: api.deploymentStage }],
     });
-
-    // Error responses generated by API Gateway (401, 403, 429) must carry CORS headers too, or the
-    // dashboard sees an opaque network error instead of the status.
-    for (const [id, type] of [
-      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
-      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
-    ] as const) {
-      api.addGatewayResponse(id, {
-        type,
-        responseHeaders: { 'Access-Control-Allow-Origin': `'${config.dashboardOrigin}'` },
-      });
-    }
 
     const validator = new apigw.RequestValidator(this, 'RequestValidator', {
       restApi: api,
@@ -262,19 +294,53 @@ class AgencyApi extends Construct {
       proxy.addMethod(m, integration, methodOptions([scope('write'), scope('admin')]));
     }
 
-    // CORS preflight: browsers send OPTIONS without credentials by design.
-    const preflightReason =
-      'CORS preflight (OPTIONS) is sent by browsers without credentials; the mock integration returns only CORS headers for the configured dashboard origin.';
-    for (const resource of [api.root, health, v1, proxy]) {
-      const options = resource.node.tryFindChild('OPTIONS');
-      if (options) {
-        Validations.of(options).acknowledge(
-          { id: 'AwsSolutions-APIG4', reason: preflightReason },
-          { id: 'AwsSolutions-COG4', reason: preflightReason },
-        );
-      }
-    }
+    this.corsResources.push(api.root, health, v1, proxy);
     return api;
+  }
+
+  /**
+   * Lets browsers on `origins` (https, no path; the first is the dashboard's main origin) call the
+   * API: a preflight on every resource, and CORS headers on API Gateway's own error responses.
+   * Called once by the stack after the dashboard exists, because the dashboard needs the API URL
+   * and pool first.
+   */
+  allowBrowserOrigins(origins: readonly string[]): void {
+    if (this.browserOrigins !== undefined) {
+      throw new Error('AgencyApi.allowBrowserOrigins may be called only once');
+    }
+    const [main] = origins;
+    if (main === undefined || origins.includes('*')) {
+      throw new Error('AgencyApi.allowBrowserOrigins needs at least one origin and never "*"');
+    }
+    this.browserOrigins = [...origins];
+    const options: apigw.CorsOptions = {
+      allowOrigins: [...origins],
+      allowMethods: CORS_METHODS,
+      allowHeaders: CORS_HEADERS,
+      maxAge: Duration.hours(1),
+    };
+    // Browsers send the preflight (OPTIONS) without credentials by design.
+    const preflightReason =
+      'CORS preflight (OPTIONS) is sent by browsers without credentials; the mock integration returns only CORS headers, for the dashboard origins alone.';
+    for (const resource of this.corsResources) {
+      const options_ = resource.addCorsPreflight(options);
+      Validations.of(options_).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason: preflightReason },
+        { id: 'AwsSolutions-COG4', reason: preflightReason },
+      );
+    }
+    // Error responses generated by API Gateway (401, 403, 429) must carry CORS headers too, or the
+    // dashboard sees an opaque network error instead of the status. A gateway response cannot pick
+    // among origins, so it names the main one (the one officials open).
+    for (const [id, type] of [
+      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(id, {
+        type,
+        responseHeaders: { 'Access-Control-Allow-Origin': `'${main}'`, Vary: "'Origin'" },
+      });
+    }
   }
 
   private buildWebAcl(config: DeploymentConfig): wafv2.CfnWebACL {
@@ -312,4 +378,4 @@ class AgencyApi extends Construct {
 }
 
 export type { AgencyApiProps };
-export { AgencyApi, RESOURCE_SERVER, SCOPES };
+export { AgencyApi, CORS_HEADERS, CORS_METHODS, RESOURCE_SERVER, SCOPES, TENANT_ATTRIBUTE };

@@ -217,6 +217,8 @@ class DashboardSite extends Construct {
       // A browser cannot keep a secret: public client, code flow with PKCE only.
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Never the tenant (custom:tenant_id is the API's tenant boundary): only the language.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: scopes.map((s) => cognito.OAuthScope.custom(s)),

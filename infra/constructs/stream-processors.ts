@@ -80,10 +80,8 @@ class StreamProcessors extends Construct {
       config,
       failurePath: STREAM_FAILURE_PATH,
       timeout: Duration.seconds(60),
-      environment: {
-        ...props.sharedEnvironment,
-        PUBLIC_BASE_URL: config.publicBaseUrl,
-      },
+      // PUBLIC_BASE_URL is set by the stack: it is the dashboard's URL unless configured.
+      environment: { ...props.sharedEnvironment },
     });
     this.detect.bindTable(table, 'readWrite');
     this.detect.bindTopicPublish(props.alertTopic, 'ALERT_TOPIC_ARN');

@@ -10,6 +10,7 @@ import type { DeploymentConfig } from '../config.ts';
 import { AgencyApi } from '../constructs/agency-api.ts';
 import { Alerting } from '../constructs/alerting.ts';
 import { Collectors } from '../constructs/collectors.ts';
+import { DashboardSite } from '../constructs/dashboard-site.ts';
 import { DataTable } from '../constructs/data-table.ts';
 import { Operations } from '../constructs/operations.ts';
 import { StreamProcessors } from '../constructs/stream-processors.ts';
@@ -31,6 +32,9 @@ class PantauStack extends Stack {
   readonly collectors: Collectors;
   readonly streams: StreamProcessors;
   readonly agencyApi: AgencyApi;
+  readonly dashboard: DashboardSite;
+  /** Base of SMS/email links (`<publicBaseUrl>/a/<REF>`), without a trailing slash. */
+  readonly publicBaseUrl: string;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PantauStackProps) {
@@ -62,10 +66,30 @@ class PantauStack extends Stack {
     this.agencyApi = new AgencyApi(this, 'Api', {
       config,
       entry: entry('api'),
+      preTokenEntry: entry('preToken'),
       table,
       alertTopic: this.alerting.alertTopic,
       sharedEnvironment,
     });
+    this.dashboard = new DashboardSite(this, 'Dashboard', {
+      stage: config.stage,
+      apiUrl: this.agencyApi.url,
+      userPool: this.agencyApi.userPool,
+      hostedUiBaseUrl: this.agencyApi.userPoolDomain.baseUrl(),
+      retainData: config.retainData,
+    });
+    const dashboardOrigin = `https://${this.dashboard.distribution.distributionDomainName}`;
+    // A configured origin is the custom domain officials open, so it comes first (see
+    // allowBrowserOrigins); the distribution's own origin keeps working next to it.
+    this.agencyApi.allowBrowserOrigins(
+      config.dashboardOrigin === undefined
+        ? [dashboardOrigin]
+        : [config.dashboardOrigin, dashboardOrigin],
+    );
+    this.publicBaseUrl = config.publicBaseUrl ?? dashboardOrigin;
+    this.streams.detect.fn.addEnvironment('PUBLIC_BASE_URL', this.publicBaseUrl);
+    this.agencyApi.fn.fn.addEnvironment('PUBLIC_BASE_URL', this.publicBaseUrl);
+
     // CURSOR_SECRET_ARN is shared configuration; only the api function may read the secret.
     const secretArn = this.agencyApi.cursorSecret.secretArn;
     for (const c of this.collectors.collectors)
@@ -81,6 +105,7 @@ class PantauStack extends Stack {
         { name: 'score', fn: this.streams.score },
         { name: 'detect', fn: this.streams.detect },
         { name: 'api', fn: this.agencyApi.fn },
+        { name: 'pre-token', fn: this.agencyApi.preToken },
       ],
       streamConsumers: [
         { name: 'score', fn: this.streams.score },
@@ -101,6 +126,13 @@ class PantauStack extends Stack {
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'ApiUrl', { value: this.agencyApi.api.url });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'Officials open this (sign-in through the Cognito hosted UI)',
+      value: this.dashboard.url,
+    });
+    new CfnOutput(this, 'DashboardClientId', { value: this.dashboard.client.userPoolClientId });
+    new CfnOutput(this, 'HostedUiUrl', { value: this.agencyApi.userPoolDomain.baseUrl() });
+    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.agencyApi.userPool.userPoolId });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.alertTopic.topicArn });
     new CfnOutput(this, 'OperationsTopicArn', { value: this.alerting.operationsTopic.topicArn });

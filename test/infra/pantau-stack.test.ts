@@ -1,6 +1,7 @@
 /**
- * Template assertions for the Pantau stack, synthesized once per region: Jakarta (no Comprehend)
- * and Singapore (Comprehend), both stage dev.
+ * Template assertions for the Pantau stack, synthesized once per region: Jakarta (no Comprehend,
+ * no dashboard overrides) and Singapore (Comprehend, a custom dashboard origin and link base URL),
+ * both stage dev.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +14,22 @@ import { resourcesOf, type Synthesized, synthPantau } from './synth.ts';
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
 
+const SIN_DASHBOARD_ORIGIN = 'https://dasbor.kominfo.go.id';
+const SIN_PUBLIC_BASE_URL = 'https://pantau.kominfo.go.id';
+
+const PRE_TOKEN_DESCRIPTION = "Pantau dev: puts the official's tenant into the access token";
+
 let jkt: Synthesized;
 let sin: Synthesized;
 
 beforeAll(() => {
   jkt = synthPantau({ region: 'ap-southeast-3', stage: 'dev' });
-  sin = synthPantau({ region: 'ap-southeast-1', stage: 'dev' });
+  sin = synthPantau({
+    region: 'ap-southeast-1',
+    stage: 'dev',
+    dashboardOrigin: SIN_DASHBOARD_ORIGIN,
+    publicBaseUrl: SIN_PUBLIC_BASE_URL,
+  });
 }, 180_000);
 
 /** The logical id of the one Lambda function whose environment matches `env`. */
@@ -117,8 +128,8 @@ describe('Construct: PantauFunction defaults', () => {
         (f.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables
           ?.POWERTOOLS_SERVICE_NAME,
     );
-    // 7 collectors (demo enabled in dev) + score + detect + api
-    expect(fns).toHaveLength(10);
+    // 7 collectors (demo enabled in dev) + score + detect + api + pre-token
+    expect(fns).toHaveLength(11);
     const logGroups = resourcesOf(jkt.template, 'AWS::Logs::LogGroup');
     for (const [id, f] of fns) {
       const p = f.Properties;
@@ -135,9 +146,17 @@ describe('Construct: PantauFunction defaults', () => {
         LOG_LEVEL: 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
         MENTION_RETENTION_DAYS: '30',
-        TABLE_NAME: { Ref: refTo(jkt.template, 'AWS::DynamoDB::Table') },
-        CURSOR_SECRET_ARN: { Ref: refTo(jkt.template, 'AWS::SecretsManager::Secret') },
       });
+      // The pre-token trigger only reads its event: no table, no secret.
+      if (p.Description !== PRE_TOKEN_DESCRIPTION) {
+        expect(vars, id).toMatchObject({
+          TABLE_NAME: { Ref: refTo(jkt.template, 'AWS::DynamoDB::Table') },
+          CURSOR_SECRET_ARN: { Ref: refTo(jkt.template, 'AWS::SecretsManager::Secret') },
+        });
+      } else {
+        expect(vars.TABLE_NAME, id).toBeUndefined();
+        expect(vars.CURSOR_SECRET_ARN, id).toBeUndefined();
+      }
       const logGroupRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(logGroups[logGroupRef]?.Properties.RetentionInDays, id).toBe(14);
     }
@@ -363,7 +382,7 @@ describe('Construct: StreamProcessors', () => {
       Environment: {
         Variables: Match.objectLike({
           ALERT_TOPIC_ARN: { Ref: alertTopic },
-          PUBLIC_BASE_URL: 'https://dev.pantau.example.go.id',
+          PUBLIC_BASE_URL: Match.anyValue(),
         }),
       },
     });
@@ -526,24 +545,6 @@ describe('Construct: AgencyApi', () => {
     });
   });
 
-  it('allows CORS only from the configured dashboard origin', () => {
-    const everything = JSON.stringify(jkt.template.toJSON());
-    expect(everything).not.toMatch(/Access-Control-Allow-Origin":"'\*'/);
-    jkt.template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'OPTIONS',
-      Integration: {
-        IntegrationResponses: [
-          Match.objectLike({
-            ResponseParameters: Match.objectLike({
-              'method.response.header.Access-Control-Allow-Origin':
-                "'https://dev.pantau.example.go.id'",
-            }),
-          }),
-        ],
-      },
-    });
-  });
-
   it('api role: manages clients of its pool, subscriptions of the alert topic, reads the cursor secret', () => {
     const statements = statementsOf(jkt.template, functionId(jkt.template, apiEnv));
     const cognito = statements.find((s) => s.Sid === 'ManageAgencyClients');
@@ -634,8 +635,8 @@ describe('Construct: Operations', () => {
 
   it('routes every alarm to the operations topic', () => {
     const alarms = Object.entries(resourcesOf(jkt.template, 'AWS::CloudWatch::Alarm'));
-    // 10 functions x (errors, throttles) + 2 iterator age + 4 DLQs + 2 scheduler + SNS failures + SMS spend + API 5xx
-    expect(alarms).toHaveLength(20 + 2 + 4 + 2 + 1 + 1 + 1);
+    // 11 functions x (errors, throttles) + 2 iterator age + 4 DLQs + 2 scheduler + SNS failures + SMS spend + API 5xx
+    expect(alarms).toHaveLength(22 + 2 + 4 + 2 + 1 + 1 + 1);
     for (const [id, a] of alarms) {
       expect(a.Properties.AlarmActions, id).toEqual([{ Ref: opsTopicRef() }]);
     }
@@ -697,7 +698,7 @@ describe('Construct: Operations', () => {
       const alarms = jkt.template.findResources('AWS::CloudWatch::Alarm', {
         Properties: { Namespace: 'AWS/Lambda', MetricName: metric },
       });
-      expect(Object.keys(alarms)).toHaveLength(10);
+      expect(Object.keys(alarms)).toHaveLength(11);
     }
   });
 
@@ -706,6 +707,241 @@ describe('Construct: Operations', () => {
     jkt.template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
       DashboardName: 'Pantau-dev-ap-southeast-3',
     });
+  });
+});
+
+/** `{ Fn::GetAtt: [<distribution>, DomainName] }` of the one dashboard distribution. */
+function distributionDomain(template: Template) {
+  return { 'Fn::GetAtt': [refTo(template, 'AWS::CloudFront::Distribution'), 'DomainName'] };
+}
+
+const dashboardOriginOf = (template: Template) => ({
+  'Fn::Join': ['', ['https://', distributionDomain(template)]],
+});
+
+describe('Stack: dashboard', () => {
+  it('outputs the dashboard URL: the distribution, https, with a trailing slash', () => {
+    jkt.template.hasOutput('DashboardUrl', {
+      Value: { 'Fn::Join': ['', ['https://', distributionDomain(jkt.template), '/']] },
+    });
+    jkt.template.hasOutput('HostedUiUrl', {
+      Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+
+  it('serves the site from a private bucket through origin access control', () => {
+    jkt.template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    jkt.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Origins: [
+          Match.objectLike({
+            OriginAccessControlId: Match.anyValue(),
+            S3OriginConfig: { OriginAccessIdentity: '' },
+          }),
+        ],
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+  });
+
+  it('points the dashboard client at the pool with code flow + PKCE and the distribution as callback', () => {
+    const callback = { 'Fn::Join': ['', ['https://', distributionDomain(jkt.template), '/']] };
+    jkt.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: refTo(jkt.template, 'AWS::Cognito::UserPool') },
+      ClientName: 'pantau-dev-dashboard',
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: [callback],
+      LogoutURLs: [callback],
+      // Officials may change their language, never their tenant.
+      WriteAttributes: ['locale'],
+    });
+  });
+
+  it('gives the dashboard the API stage URL without depending on the API deployment', () => {
+    const policy = Object.values(
+      resourcesOf(jkt.template, 'AWS::CloudFront::ResponseHeadersPolicy'),
+    );
+    expect(policy).toHaveLength(1);
+    const csp = JSON.stringify(policy[0]?.Properties);
+    expect(csp).toContain(`{"Ref":"${refTo(jkt.template, 'AWS::ApiGateway::RestApi')}"}`);
+    expect(csp).toContain('.execute-api.');
+    expect(csp).not.toContain(refTo(jkt.template, 'AWS::ApiGateway::Stage'));
+  });
+});
+
+describe('Stack: CORS for the dashboard', () => {
+  const preflights = (template: Template) =>
+    Object.values(
+      template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }),
+    );
+  const corsParameters = (origin: unknown) => ({
+    'method.response.header.Access-Control-Allow-Origin': origin,
+    'method.response.header.Access-Control-Allow-Headers': "'Authorization,Content-Type'",
+    'method.response.header.Access-Control-Allow-Methods': "'GET,POST,PATCH,DELETE,OPTIONS'",
+    'method.response.header.Access-Control-Max-Age': "'3600'",
+    'method.response.header.Vary': "'Origin'",
+  });
+
+  it('answers preflight on /, /health, /v1 and /v1/{proxy+} for the distribution origin only', () => {
+    expect(preflights(jkt.template)).toHaveLength(4);
+    jkt.template.resourcePropertiesCountIs(
+      'AWS::ApiGateway::Method',
+      {
+        HttpMethod: 'OPTIONS',
+        AuthorizationType: 'NONE',
+        Integration: Match.objectLike({
+          Type: 'MOCK',
+          IntegrationResponses: [
+            {
+              StatusCode: '204',
+              ResponseParameters: corsParameters({
+                'Fn::Join': ['', ["'https://", distributionDomain(jkt.template), "'"]],
+              }),
+            },
+          ],
+        }),
+      },
+      4,
+    );
+  });
+
+  it('with dashboardOrigin set, allows exactly it and the distribution origin', () => {
+    expect(preflights(sin.template)).toHaveLength(4);
+    sin.template.resourcePropertiesCountIs(
+      'AWS::ApiGateway::Method',
+      {
+        HttpMethod: 'OPTIONS',
+        Integration: Match.objectLike({
+          IntegrationResponses: [
+            {
+              StatusCode: '204',
+              ResponseParameters: corsParameters(`'${SIN_DASHBOARD_ORIGIN}'`),
+              // Any other origin gets the main one back, which the browser then refuses.
+              ResponseTemplates: {
+                'application/json': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      // The main origin is the default answer; the VTL echoes the other one.
+                      Match.stringLikeRegexp('\\n#if\\(\\$origin == "https://$'),
+                      distributionDomain(sin.template),
+                      '")\n  #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end',
+                    ],
+                  ],
+                },
+              },
+            },
+          ],
+        }),
+      },
+      4,
+    );
+  });
+
+  it('puts the main dashboard origin on API Gateway error responses, never "*"', () => {
+    for (const [template, origin] of [
+      [jkt.template, { 'Fn::Join': ['', ["'https://", distributionDomain(jkt.template), "'"]] }],
+      [sin.template, `'${SIN_DASHBOARD_ORIGIN}'`],
+    ] as const) {
+      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+        template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          ResponseParameters: {
+            'gatewayresponse.header.Access-Control-Allow-Origin': origin,
+            'gatewayresponse.header.Vary': "'Origin'",
+          },
+        });
+      }
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/Access-Control-Allow-Origin[^,]*\*/);
+    }
+  });
+});
+
+describe('Stack: alert links (PUBLIC_BASE_URL)', () => {
+  const detectEnv = { ALERT_TOPIC_ARN: Match.anyValue(), AUTH_MODE: Match.absent() };
+  const apiEnv = { AUTH_MODE: 'cognito' };
+
+  it('is the dashboard distribution origin by default, for detect and api', () => {
+    for (const env of [detectEnv, apiEnv]) {
+      const id = functionId(jkt.template, { ...env, PUBLIC_BASE_URL: Match.anyValue() });
+      const fn = resourcesOf(jkt.template, 'AWS::Lambda::Function')[id] as Resource;
+      expect(fn.Properties.Environment).toMatchObject({
+        Variables: { PUBLIC_BASE_URL: dashboardOriginOf(jkt.template) },
+      });
+    }
+    jkt.template.hasOutput('PublicBaseUrl', { Value: dashboardOriginOf(jkt.template) });
+  });
+
+  it('is the configured publicBaseUrl when set', () => {
+    for (const env of [detectEnv, apiEnv]) {
+      sin.template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ ...env, PUBLIC_BASE_URL: SIN_PUBLIC_BASE_URL }),
+        },
+      });
+    }
+  });
+});
+
+describe('Stack: officials carry their tenant', () => {
+  const preTokenId = (template: Template) => {
+    const ids = Object.keys(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: PRE_TOKEN_DESCRIPTION },
+      }),
+    );
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  };
+
+  it('adds an immutable custom tenant_id attribute on an Essentials pool without self sign-up', () => {
+    jkt.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: Match.arrayWith([
+        {
+          Name: 'tenant_id',
+          AttributeDataType: 'String',
+          Mutable: false,
+          StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
+        },
+      ]),
+    });
+  });
+
+  it('runs the pre-token trigger with the V2_0 event, which Cognito may invoke', () => {
+    const fnId = preTokenId(jkt.template);
+    jkt.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          LambdaVersion: 'V2_0',
+        },
+      },
+    });
+    jkt.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [refTo(jkt.template, 'AWS::Cognito::UserPool'), 'Arn'] },
+    });
+  });
+
+  it('pre-token function: house defaults, 5 s, and no permission beyond tracing', () => {
+    const fnId = preTokenId(jkt.template);
+    jkt.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: PRE_TOKEN_DESCRIPTION,
+      Runtime: 'nodejs22.x',
+      Timeout: 5,
+      TracingConfig: { Mode: 'Active' },
+    });
+    expect(allActions(statementsOf(jkt.template, fnId)).sort()).toEqual([
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
   });
 });
 
