@@ -3,7 +3,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_ENTRIES, type FunctionRole } from '../bundling.ts';
 import type { DeploymentConfig } from '../config.ts';
@@ -81,11 +81,14 @@ class PantauStack extends Stack {
     const dashboardOrigin = `https://${this.dashboard.distribution.distributionDomainName}`;
     // A configured origin is the custom domain officials open, so it comes first (see
     // allowBrowserOrigins); the distribution's own origin keeps working next to it.
-    this.agencyApi.allowBrowserOrigins(
+    const browserOrigins =
       config.dashboardOrigin === undefined
         ? [dashboardOrigin]
-        : [config.dashboardOrigin, dashboardOrigin],
-    );
+        : [config.dashboardOrigin, dashboardOrigin];
+    this.agencyApi.allowBrowserOrigins(browserOrigins);
+    // Lambda proxy responses bypass API Gateway's CORS: the api function must echo an allowed
+    // Origin itself, and only the stack knows the distribution's domain.
+    this.agencyApi.fn.fn.addEnvironment('CORS_ALLOWED_ORIGINS', Fn.join(',', browserOrigins));
     this.publicBaseUrl = config.publicBaseUrl ?? dashboardOrigin;
     this.streams.detect.fn.addEnvironment('PUBLIC_BASE_URL', this.publicBaseUrl);
     this.agencyApi.fn.fn.addEnvironment('PUBLIC_BASE_URL', this.publicBaseUrl);

@@ -858,6 +858,27 @@ describe('Stack: CORS for the dashboard', () => {
       expect(JSON.stringify(template.toJSON())).not.toMatch(/Access-Control-Allow-Origin[^,]*\*/);
     }
   });
+
+  it('tells the api function the allowed origins, for the CORS headers of its own responses', () => {
+    jkt.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUTH_MODE: 'cognito',
+          CORS_ALLOWED_ORIGINS: dashboardOriginOf(jkt.template),
+        }),
+      },
+    });
+    sin.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUTH_MODE: 'cognito',
+          CORS_ALLOWED_ORIGINS: {
+            'Fn::Join': [',', [SIN_DASHBOARD_ORIGIN, dashboardOriginOf(sin.template)]],
+          },
+        }),
+      },
+    });
+  });
 });
 
 describe('Stack: alert links (PUBLIC_BASE_URL)', () => {
