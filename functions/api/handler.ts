@@ -14,6 +14,7 @@ import { createAuthenticatorFromConfig } from '../../lib/api/auth.ts';
 import type { Api, ApiDeps, Subscriptions } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
+import { metricsMiddleware } from '../../lib/runtime/metrics.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -54,6 +55,8 @@ const handler = middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayPro
     throw err;
   });
   return (await ready)(event);
-}).use(injectLambdaContext(lambdaLogger, { resetKeys: true }));
+})
+  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
+  .use(metricsMiddleware());
 
 export { buildApiHandler, handler };

@@ -13,6 +13,7 @@ import { SOURCE_NAMES, type SourceName } from '../../lib/domain/types.ts';
 import { type CollectReport, createCollectUseCase } from '../../lib/pipeline/collect.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
+import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { createCursorSessionStore } from '../../lib/sources/bluesky.ts';
 import { createCredentialStore } from '../../lib/sources/credentials.ts';
 import { createSourceAdapter } from '../../lib/sources/registry.ts';
@@ -72,6 +73,9 @@ async function collect(event: unknown, context: Context): Promise<CollectReport>
   const report = await useCase.run(source, {
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
   });
+  countMetric('MentionsCollected', report.written);
+  countMetric('MentionDuplicates', report.duplicates);
+  countMetric('SourceErrors', report.errors);
   log.info('Collection finished', {
     source,
     written: report.written,
@@ -84,6 +88,8 @@ async function collect(event: unknown, context: Context): Promise<CollectReport>
   return report;
 }
 
-const handler = middy(collect).use(injectLambdaContext(lambdaLogger, { resetKeys: true }));
+const handler = middy(collect)
+  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
+  .use(metricsMiddleware());
 
 export { handler, parseEvent };

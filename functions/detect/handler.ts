@@ -14,6 +14,7 @@ import { createDetectUseCase } from '../../lib/pipeline/detect.ts';
 import type { RuntimeConfig } from '../../lib/runtime/config.ts';
 import { type Container, loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
+import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -51,11 +52,26 @@ function createPublisher(config: RuntimeConfig, container: Container): AlertPubl
   });
 }
 
+function countingPublisher(inner: AlertPublisher): AlertPublisher {
+  return {
+    async publish(alert) {
+      try {
+        const out = await inner.publish(alert);
+        countMetric('AlertsSent', 1);
+        return out;
+      } catch (err) {
+        countMetric('AlertPublishFailures', 1);
+        throw err;
+      }
+    },
+  };
+}
+
 let ready: Promise<StreamHandler> | undefined;
 
 async function init(): Promise<StreamHandler> {
   const container = await loadContainer('detect');
-  const publisher = createPublisher(container.config, container);
+  const publisher = countingPublisher(createPublisher(container.config, container));
   const detect = createDetectUseCase({ repos: container.repos, publisher, log: container.log });
   return buildDetectHandler({ onBucketsChanged: detect.onBucketsChanged, log: container.log });
 }
@@ -66,6 +82,8 @@ const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchR
     throw err;
   });
   return (await ready)(event);
-}).use(injectLambdaContext(lambdaLogger, { resetKeys: true }));
+})
+  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
+  .use(metricsMiddleware());
 
 export { buildDetectHandler, handler };

@@ -9,6 +9,7 @@ import type { Mention } from '../../lib/domain/types.ts';
 import { createScoreUseCase, mentionFromImage } from '../../lib/pipeline/score.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
+import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 import { createSentimentAnalyzer } from '../../lib/sentiment/index.ts';
 
@@ -25,6 +26,7 @@ function buildScoreHandler(deps: {
       groupKey: () => 'batch',
       work: async (mentions) => {
         const result = await deps.scoreMentions(mentions);
+        countMetric('MentionsScored', result.applied);
         deps.log.info('Scored mentions', { ...result, records: mentions.length });
       },
       log: deps.log,
@@ -49,6 +51,8 @@ const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchR
     throw err;
   });
   return (await ready)(event);
-}).use(injectLambdaContext(lambdaLogger, { resetKeys: true }));
+})
+  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
+  .use(metricsMiddleware());
 
 export { buildScoreHandler, handler };
