@@ -18,6 +18,11 @@ interface HouseBundling {
   readonly format: 'esm';
   readonly platform: 'node';
   readonly minify: boolean;
+  /**
+   * Keep class and function names through minification: typed errors name themselves with
+   * `new.target.name` (lib/domain/errors.ts), and logs must say ValidationError, not `s`.
+   */
+  readonly keepNames: boolean;
   readonly sourcemap: boolean;
   readonly mainFields: readonly string[];
   readonly banner: string;
@@ -30,6 +35,7 @@ const HOUSE_BUNDLING: HouseBundling = {
   format: 'esm',
   platform: 'node',
   minify: true,
+  keepNames: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,

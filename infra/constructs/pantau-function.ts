@@ -92,6 +92,7 @@ class PantauFunction extends Construct {
               format: OutputFormat.ESM,
               target: HOUSE_BUNDLING.target,
               minify: HOUSE_BUNDLING.minify,
+              keepNames: HOUSE_BUNDLING.keepNames,
               sourceMap: HOUSE_BUNDLING.sourcemap,
               mainFields: [...HOUSE_BUNDLING.mainFields],
               banner: HOUSE_BUNDLING.banner,

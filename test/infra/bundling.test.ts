@@ -53,6 +53,11 @@ describe('Construct: PantauFunction bundling', () => {
     expect(code.includes('AmazonSimpleNotificationService')).toBe(true);
   });
 
+  it('keeps class names through minification, so typed errors still name themselves', () => {
+    const code = readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.includes('"ValidationError"')).toBe(true);
+  });
+
   it('points the handler at the ESM bundle and enables source maps', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
