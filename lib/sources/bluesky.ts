@@ -11,12 +11,7 @@
  * Paging keeps no gap: while a search is paged over several runs the cursor keeps the old `since`
  * and the pending page cursor; `since` moves to the newest post only once the paging is done.
  */
-import {
-  SourceAuthError,
-  SourceError,
-  SourceRateLimitedError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { SourceAuthError, SourceError, SourceRateLimitedError } from '../domain/errors.ts';
 import type {
   CollectContext,
   CollectScope,
@@ -25,10 +20,11 @@ import type {
   SourceAdapter,
 } from '../domain/ports.ts';
 import type { Issue, Post } from '../domain/types.ts';
-import { compileForSource, normalizeLang, parseQuery } from '../query/index.ts';
+import { normalizeLang } from '../query/index.ts';
 import type { Log } from '../runtime/log.ts';
 import { type CredentialStore, requireCredential } from './credentials.ts';
 import { type HttpClient, type HttpResponse, parseJsonBody } from './http.ts';
+import { compileIssueQuery, issueScopes } from './issue-search.ts';
 
 export const BLUESKY_DEFAULT_PDS = 'https://bsky.social';
 
@@ -404,24 +400,8 @@ export function createBlueskyAdapter(opts: BlueskyAdapterOptions): SourceAdapter
     });
   }
 
-  function scopes(issues: Issue[]): CollectScope[] {
-    return issues
-      .filter((i) => i.status === 'active' && i.sources.includes('bluesky'))
-      .map((i) => ({ scope: `issue:${i.id}`, issues: [i] }));
-  }
-
-  function compile(issue: Issue): string | undefined {
-    try {
-      return compileForSource(parseQuery(issue.query), 'bluesky');
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new SourceError('bluesky', 'invalid_query', `Issue ${issue.id}: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  }
+  const scopes = (issues: Issue[]): CollectScope[] => issueScopes('bluesky', issues);
+  const compile = (issue: Issue): string | undefined => compileIssueQuery('bluesky', issue);
 
   async function search(
     params: URLSearchParams,

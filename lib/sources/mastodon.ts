@@ -7,13 +7,14 @@
  * Statuses are identified by their ActivityPub `uri`, which is the same on every instance, so a
  * toot seen through two instances is one post.
  */
-import { SourceAuthError, SourceError, ValidationError } from '../domain/errors.ts';
+import { SourceAuthError, SourceError } from '../domain/errors.ts';
 import type { CollectContext, CollectScope, FetchResult, SourceAdapter } from '../domain/ports.ts';
 import type { Issue, Post } from '../domain/types.ts';
-import { compileForSource, normalizeLang, parseQuery } from '../query/index.ts';
+import { normalizeLang } from '../query/index.ts';
 import type { Log } from '../runtime/log.ts';
 import type { CredentialStore } from './credentials.ts';
 import { type HttpClient, type HttpResponse, parseJsonBody } from './http.ts';
+import { compileIssueQuery, issueScopes } from './issue-search.ts';
 import { unescapeEntities } from './normalize.ts';
 
 /** A tag timeline takes one tag in the path and at most four more in `any[]`. */
@@ -191,24 +192,8 @@ export function createMastodonAdapter(opts: MastodonAdapterOptions): SourceAdapt
   const reserveMs = opts.pageReserveMs ?? 3000;
   const now = opts.now ?? Date.now;
 
-  function scopes(issues: Issue[]): CollectScope[] {
-    return issues
-      .filter((i) => i.status === 'active' && i.sources.includes('mastodon'))
-      .map((i) => ({ scope: `issue:${i.id}`, issues: [i] }));
-  }
-
-  function compile(issue: Issue): string | undefined {
-    try {
-      return compileForSource(parseQuery(issue.query), 'mastodon');
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new SourceError('mastodon', 'invalid_query', `Issue ${issue.id}: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  }
+  const scopes = (issues: Issue[]): CollectScope[] => issueScopes('mastodon', issues);
+  const compile = (issue: Issue): string | undefined => compileIssueQuery('mastodon', issue);
 
   async function instancesToRead(): Promise<string[]> {
     if (opts.instances) return opts.instances.map((s) => s.replace(/\/+$/, ''));

@@ -6,18 +6,13 @@
  * early, the cursor keeps the old `since_id` plus the pending `next_token` (tokens do not expire),
  * and the next run finishes that search before starting a new one.
  */
-import {
-  SourceAuthError,
-  SourceError,
-  SourceQuotaExhaustedError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { SourceAuthError, SourceError, SourceQuotaExhaustedError } from '../domain/errors.ts';
 import type { CollectContext, CollectScope, FetchResult, SourceAdapter } from '../domain/ports.ts';
 import type { Issue, Post } from '../domain/types.ts';
-import { compileForSource, parseQuery } from '../query/index.ts';
 import type { Log } from '../runtime/log.ts';
 import { type CredentialStore, requireCredential } from './credentials.ts';
 import { type HttpClient, type HttpResponse, parseJsonBody } from './http.ts';
+import { compileIssueQuery, issueScopes } from './issue-search.ts';
 
 export const X_DEFAULT_ENDPOINT = 'https://api.x.com';
 
@@ -220,24 +215,8 @@ export function createXAdapter(opts: XAdapterOptions): SourceAdapter {
   const reserveMs = opts.pageReserveMs ?? 3000;
   const now = opts.now ?? Date.now;
 
-  function scopes(issues: Issue[]): CollectScope[] {
-    return issues
-      .filter((i) => i.status === 'active' && i.sources.includes('x'))
-      .map((i) => ({ scope: `issue:${i.id}`, issues: [i] }));
-  }
-
-  function compile(issue: Issue): string | undefined {
-    try {
-      return compileForSource(parseQuery(issue.query), 'x');
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new SourceError('x', 'invalid_query', `Issue ${issue.id}: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  }
+  const scopes = (issues: Issue[]): CollectScope[] => issueScopes('x', issues);
+  const compile = (issue: Issue): string | undefined => compileIssueQuery('x', issue);
 
   function check(res: HttpResponse): XSearchResponse {
     if (isUsageCapped(res)) {

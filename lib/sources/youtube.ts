@@ -13,14 +13,14 @@ import {
   SourceError,
   SourceQuotaExhaustedError,
   SourceRateLimitedError,
-  ValidationError,
 } from '../domain/errors.ts';
 import type { CollectContext, CollectScope, FetchResult, SourceAdapter } from '../domain/ports.ts';
 import type { Issue, Post } from '../domain/types.ts';
-import { compileForSource, normalizeLang, parseQuery } from '../query/index.ts';
+import { normalizeLang } from '../query/index.ts';
 import type { Log } from '../runtime/log.ts';
 import { type CredentialStore, requireCredential } from './credentials.ts';
 import { type HttpClient, type HttpResponse, parseJsonBody } from './http.ts';
+import { compileIssueQuery, issueScopes } from './issue-search.ts';
 import { htmlFragmentToText } from './mastodon.ts';
 import { unescapeEntities } from './normalize.ts';
 
@@ -267,24 +267,8 @@ export function createYouTubeAdapter(opts: YouTubeAdapterOptions): SourceAdapter
   const reserveMs = opts.pageReserveMs ?? 3000;
   const now = opts.now ?? Date.now;
 
-  function scopes(issues: Issue[]): CollectScope[] {
-    return issues
-      .filter((i) => i.status === 'active' && i.sources.includes('youtube'))
-      .map((i) => ({ scope: `issue:${i.id}`, issues: [i] }));
-  }
-
-  function compile(issue: Issue): string | undefined {
-    try {
-      return compileForSource(parseQuery(issue.query), 'youtube');
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new SourceError('youtube', 'invalid_query', `Issue ${issue.id}: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  }
+  const scopes = (issues: Issue[]): CollectScope[] => issueScopes('youtube', issues);
+  const compile = (issue: Issue): string | undefined => compileIssueQuery('youtube', issue);
 
   /** Throws the typed error for a failed call; per-video failures come back as `gone`. */
   function fail(res: HttpResponse, what: string): never {
