@@ -11,6 +11,7 @@ import { subscribe, unsubscribe } from '../../lib/alerts/sns.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/api/apigw.ts';
 import { createApi } from '../../lib/api/app.ts';
 import { createAuthenticatorFromConfig } from '../../lib/api/auth.ts';
+import { withCors } from '../../lib/api/cors.ts';
 import type { Api, ApiDeps, Subscriptions } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
@@ -18,9 +19,14 @@ import { metricsMiddleware } from '../../lib/runtime/metrics.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-function buildApiHandler(deps: ApiDeps): ProxyHandler {
+function buildApiHandler(deps: ApiDeps, corsAllowedOrigins: readonly string[] = []): ProxyHandler {
   const api: Api = createApi(deps);
-  return async (event) => toApiGatewayResult(await api(fromApiGatewayEvent(event)));
+  return async (event) =>
+    withCors(
+      toApiGatewayResult(await api(fromApiGatewayEvent(event))),
+      event.headers,
+      corsAllowedOrigins,
+    );
 }
 
 /** In AWS every subscriber is an SNS subscription with a filter policy; locally the outbox reads them. */
@@ -37,16 +43,19 @@ let ready: Promise<ProxyHandler> | undefined;
 
 async function init(): Promise<ProxyHandler> {
   const { config, repos, log } = await loadContainer('api');
-  return buildApiHandler({
-    repos,
-    log,
-    authenticator: createAuthenticatorFromConfig(config.auth, repos),
-    publicBaseUrl: config.publicBaseUrl,
-    operatorTenantId: config.operatorTenantId,
-    subscriptions: config.alertTopicArn
-      ? snsSubscriptions(new SNSClient({ region: config.region }), config.alertTopicArn)
-      : undefined,
-  });
+  return buildApiHandler(
+    {
+      repos,
+      log,
+      authenticator: createAuthenticatorFromConfig(config.auth, repos),
+      publicBaseUrl: config.publicBaseUrl,
+      operatorTenantId: config.operatorTenantId,
+      subscriptions: config.alertTopicArn
+        ? snsSubscriptions(new SNSClient({ region: config.region }), config.alertTopicArn)
+        : undefined,
+    },
+    config.corsAllowedOrigins,
+  );
 }
 
 const handler = middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -27,6 +27,8 @@ export interface RuntimeConfig {
   cursorSecretArn?: string;
   cursorSecret?: string;
   sourceParameterPrefix?: string;
+  /** Browser origins (the dashboard) allowed to call the API; never `*`. */
+  corsAllowedOrigins: string[];
   /** The tenant whose admins run the platform (create tenants, manage any tenant's tokens). */
   operatorTenantId: string;
 }
@@ -57,6 +59,10 @@ function loadConfig(env: Env = process.env): RuntimeConfig {
     cursorSecret: getOptionalString('CURSOR_SECRET', env),
     sourceParameterPrefix: getOptionalString('SOURCE_PARAMETER_PREFIX', env),
     operatorTenantId: getOptionalString('OPERATOR_TENANT_ID', env) ?? 'platform',
+    corsAllowedOrigins: (getOptionalString('CORS_ALLOWED_ORIGINS', env) ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '' && o !== '*'),
   };
 }
 

@@ -1,0 +1,28 @@
+/**
+ * CORS on the api function's own responses. API Gateway answers preflights, but with a Lambda
+ * proxy integration it adds nothing to real responses, so a browser on the dashboard's origin
+ * would be refused without this. Only listed origins are echoed; there is never a `*`.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+function headerValue(headers: Record<string, string | undefined> | null, name: string) {
+  if (!headers) return undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function withCors(
+  result: APIGatewayProxyResult,
+  requestHeaders: Record<string, string | undefined> | null,
+  allowedOrigins: readonly string[],
+): APIGatewayProxyResult {
+  const origin = headerValue(requestHeaders, 'origin');
+  const vary = { ...result.headers, Vary: 'Origin' };
+  if (!origin || !allowedOrigins.includes(origin)) return { ...result, headers: vary };
+  return {
+    ...result,
+    headers: { ...vary, 'Access-Control-Allow-Origin': origin },
+  };
+}
+
+export { withCors };
