@@ -68,6 +68,7 @@ function houseOptions(outfile: string): BuildOptions {
     target: HOUSE_BUNDLING.target,
     minify: HOUSE_BUNDLING.minify,
     sourcemap: HOUSE_BUNDLING.sourcemap,
+    keepNames: HOUSE_BUNDLING.keepNames,
     mainFields: [...HOUSE_BUNDLING.mainFields],
     banner: { js: HOUSE_BUNDLING.banner },
     external: [...HOUSE_BUNDLING.external],
