@@ -5,31 +5,11 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { DetectorParams } from '../domain/types.ts';
 
-export interface DetectionParams extends DetectorParams {
-  /**
-   * Minutes after a window's end before its counts are final and folded into the baseline.
-   * Collectors poll every few minutes, so a window keeps filling after it ends; until it
-   * settles it is only evaluated, never learnt from.
-   */
-  settleMinutes: number;
-  /** Settled windows the baseline must have seen before anything fires. */
-  warmupWindows: number;
-  /**
-   * Minimum negative/baseline ratio per level (a z-score alone over-fires on tiny baselines).
-   * `minNegative` (shared type) is read as the minimum EXCESS of negatives over the baseline.
-   */
-  waspadaRatio: number;
-  siagaRatio: number;
-  awasRatio: number;
-  /** The window's negative share must also exceed the issue's normal share times this... */
-  shareLift: number;
-  /** ...and by this many binomial standard errors (tells a crisis from a level shift). */
-  shareZ: number;
-  /** Smoothing factor of the time-of-day profile, per window (0..1). */
-  seasonGamma: number;
-  /** Length of the slow scale (slow builds), in minutes; a multiple of windowMinutes. */
-  slowScaleMinutes: number;
-}
+/**
+ * The detector's parameters are the domain's DetectorParams (lib/domain/types.ts documents each);
+ * `minNegative` is read as the minimum EXCESS of negatives over the baseline.
+ */
+export type DetectionParams = DetectorParams;
 
 const DEFAULT_DETECTOR_PARAMS: Readonly<DetectionParams> = Object.freeze({
   windowMinutes: 5,
