@@ -150,7 +150,9 @@ describe('dashboard in Chromium on the local runtime', () => {
     await page.goto(`${runtime.url}/a/${alertRef(alert.id)}`);
     await page.locator('.panel-action').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/alerts/${encodeURIComponent(alert.id)}`);
-    await expect.poll(() => page.locator('h1').textContent()).toContain(alert.issueName);
+    await expect
+      .poll(() => page.locator('h1').textContent(), { timeout: 15_000 })
+      .toContain(alert.issueName);
     expect(await page.locator('.trend rect').count()).toBeGreaterThan(0);
 
     await page.getByLabel('Catatan (opsional)').fill('Tim humas menyiapkan klarifikasi');
@@ -193,8 +195,11 @@ describe('dashboard in Chromium on the local runtime', () => {
     const negBefore = count(await page.locator('.tile-negative .tile-value').textContent());
     const posBefore = count(await page.locator('.tile-positive .tile-value').textContent());
     await select.selectOption('POSITIVE');
+    // The correction round-trips through the API and a re-render: give a loaded CI machine time.
     await expect
-      .poll(async () => count(await page.locator('.tile-negative .tile-value').textContent()))
+      .poll(async () => count(await page.locator('.tile-negative .tile-value').textContent()), {
+        timeout: 15_000,
+      })
       .toBe(negBefore - 1);
     expect(count(await page.locator('.tile-positive .tile-value').textContent())).toBe(
       posBefore + 1,
