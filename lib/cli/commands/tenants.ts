@@ -3,9 +3,9 @@
  * local data directory (the running `pantau start`, or a DynamoDB Local started for the command).
  */
 import { parseArgs } from 'node:util';
-import { errorMessage, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/ports.ts';
-import { openLocalStore } from '../../local/store.ts';
+import { runWithLocalStore } from '../local-store-command.ts';
 
 const summary = 'Create and list tenants (agencies) in the local store';
 
@@ -65,24 +65,8 @@ async function tenantsCommand(
   throw new ValidationError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand');
 }
 
-async function run(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return argv.length === 0 ? 2 : 0;
-  }
-  let store: Awaited<ReturnType<typeof openLocalStore>> | undefined;
-  try {
-    store = await openLocalStore();
-    return await tenantsCommand(argv, store.repos);
-  } catch (err) {
-    console.error(`pantau tenants: ${errorMessage(err)}\n\n${USAGE}`);
-    return err instanceof ValidationError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? 2
-      : 1;
-  } finally {
-    await store?.close();
-  }
+function run(argv: string[]): Promise<number> {
+  return runWithLocalStore('tenants', USAGE, argv, (args, repos) => tenantsCommand(args, repos));
 }
 
 export { run, summary, tenantsCommand };

@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { issueLocalToken } from '../../api/auth.ts';
-import { errorMessage, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/ports.ts';
-import { openLocalStore } from '../../local/store.ts';
+import { runWithLocalStore } from '../local-store-command.ts';
 
 const summary = 'Create, list and revoke API tokens of a tenant in the local store';
 
@@ -103,24 +103,8 @@ async function tokensCommand(
   throw new ValidationError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand');
 }
 
-async function run(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return argv.length === 0 ? 2 : 0;
-  }
-  let store: Awaited<ReturnType<typeof openLocalStore>> | undefined;
-  try {
-    store = await openLocalStore();
-    return await tokensCommand(argv, store.repos);
-  } catch (err) {
-    console.error(`pantau tokens: ${errorMessage(err)}\n\n${USAGE}`);
-    return err instanceof ValidationError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? 2
-      : 1;
-  } finally {
-    await store?.close();
-  }
+function run(argv: string[]): Promise<number> {
+  return runWithLocalStore('tokens', USAGE, argv, (args, repos) => tokensCommand(args, repos));
 }
 
 export { run, summary, tokensCommand };
