@@ -2,7 +2,7 @@
  * Alerts: one item per (issue, episode, level), so a retried detect invocation cannot raise the
  * same level of the same episode twice. GSI1 lists a tenant's alerts newest first.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AlertRepository } from '../domain/ports.ts';
 import { ALERT_LEVELS, type Alert, type AlertStatus } from '../domain/types.ts';
@@ -12,6 +12,7 @@ import { decodeAlertId, issuePk, tenantAlertsGsi1pk } from './keys.ts';
 import {
   type Item,
   isConditionalCheckFailed,
+  putIfAbsent,
   queryUpTo,
   requireId,
   requireIso,
@@ -35,19 +36,7 @@ function createAlertRepository(table: TableRef): AlertRepository {
     if (!ALERT_LEVELS.includes(alert.level)) {
       throw new ValidationError(`Unknown alert level '${alert.level}'`, { level: alert.level });
     }
-    try {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: alertToItem(alert),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    return putIfAbsent({ doc, tableName }, alertToItem(alert));
   }
 
   async function get(alertId: string): Promise<Alert | undefined> {

@@ -13,7 +13,6 @@
  */
 import {
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -61,8 +60,8 @@ import {
   backoffMs,
   cancellationReasons,
   type Item,
-  isConditionalCheckFailed,
   isTransient,
+  putIfAbsent,
   queryAll,
   requireId,
   requireIso,
@@ -263,25 +262,14 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
     requireMentionShape(mention);
     const item = mentionToItem(mention, retentionDays);
     // DynamoDB's own answer to an oversized item is an untyped ValidationException.
-    if (Buffer.byteLength(JSON.stringify(item), 'utf8') > MAX_MENTION_BYTES) {
+    const bytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
+    if (bytes > MAX_MENTION_BYTES) {
       throw new ValidationError('Mention is too large to store; truncate its text', {
         id: item.id,
-        bytes: Buffer.byteLength(JSON.stringify(item), 'utf8'),
+        bytes,
       });
     }
-    try {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    return putIfAbsent({ doc, tableName }, item);
   }
 
   async function get(mentionId: string): Promise<Mention | undefined> {

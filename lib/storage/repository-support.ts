@@ -2,7 +2,7 @@
  * What every repository shares: the table reference, paging helpers, condition-failure checks and
  * the bounded retry used around transactions.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
 import type { TableRef } from './clients.ts';
 
@@ -185,6 +185,23 @@ const num = (item: Item, field: string): number => {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 };
 
+/** Writes an item only if its key is new; false (not an error) when it already exists. */
+async function putIfAbsent(ref: TableRef, item: Item): Promise<boolean> {
+  try {
+    await ref.doc.send(
+      new PutCommand({
+        TableName: ref.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
+
 export type { CancellationReason };
 export {
   backoffMs,
@@ -194,6 +211,7 @@ export {
   isTransient,
   num,
   optStr,
+  putIfAbsent,
   queryAll,
   queryUpTo,
   requireId,
