@@ -24,6 +24,7 @@ import {
   makeBskyPosts,
   startBlueskyFake,
 } from '../../fakes/bluesky-server.ts';
+import { collectContext, rejection } from './support.ts';
 
 const NOW = new Date('2026-03-10T01:30:00.000Z');
 
@@ -40,18 +41,7 @@ const ISSUE: Issue = {
   updatedAt: NOW.toISOString(),
 };
 
-function ctx(): CollectContext {
-  return { now: NOW, deadline: Date.now() + 60_000 };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const ctx = (): CollectContext => collectContext(NOW);
 
 let fake: BlueskyFake;
 let sessions: SessionStore;

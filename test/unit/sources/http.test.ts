@@ -10,6 +10,7 @@ import {
   redactUrl,
   retryAtFromHeaders,
 } from '../../../lib/sources/http.ts';
+import { rejection } from './support.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
 
@@ -49,15 +50,6 @@ function client(extra: Parameters<typeof createHttpClient>[0] = {}) {
     ...extra,
   });
   return { http, sleeps };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('createHttpClient', () => {

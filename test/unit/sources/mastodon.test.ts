@@ -22,6 +22,7 @@ import {
   makeToots,
   startMastodonFake,
 } from '../../fakes/mastodon-server.ts';
+import { collectContext, rejection } from './support.ts';
 
 const NOW = new Date('2026-03-10T03:00:00.000Z');
 
@@ -40,18 +41,7 @@ function issue(query = '#banjir OR #banjirjakarta'): Issue {
   };
 }
 
-function ctx(): CollectContext {
-  return { now: NOW, deadline: Date.now() + 60_000 };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const ctx = (): CollectContext => collectContext(NOW);
 
 let fake: MastodonFake;
 let other: MastodonFake;

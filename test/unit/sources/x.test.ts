@@ -18,6 +18,7 @@ import {
   startXFake,
   type XFake,
 } from '../../fakes/x-server.ts';
+import { collectContext, rejection } from './support.ts';
 
 const NOW = new Date('2026-03-10T02:30:00.000Z');
 
@@ -36,9 +37,7 @@ function issue(query = '(antrean OR #BBMLangka) lang:id'): Issue {
   };
 }
 
-function ctx(): CollectContext {
-  return { now: NOW, deadline: Date.now() + 60_000 };
-}
+const ctx = (): CollectContext => collectContext(NOW);
 
 function recordingLog() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
@@ -46,15 +45,6 @@ function recordingLog() {
     lines.push({ level, message, fields });
   const log: Log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return { log, lines };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 let fake: XFake;

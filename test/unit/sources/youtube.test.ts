@@ -21,6 +21,7 @@ import {
   startYouTubeFake,
   type YouTubeFake,
 } from '../../fakes/youtube-server.ts';
+import { collectContext, rejection } from './support.ts';
 
 const NOW = new Date('2026-03-10T05:00:00.000Z');
 
@@ -37,18 +38,7 @@ const ISSUE: Issue = {
   updatedAt: NOW.toISOString(),
 };
 
-function ctx(): CollectContext {
-  return { now: NOW, deadline: Date.now() + 60_000 };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const ctx = (): CollectContext => collectContext(NOW);
 
 let fake: YouTubeFake;
 beforeEach(async () => {
