@@ -1,0 +1,110 @@
+/**
+ * Golden check for speed work on the sentiment tokenizer and language ID: both must give the same
+ * answers after an optimisation as before it. Runs `tokenize` and `detectLanguage` (with several
+ * source tags) over every text in ../shared/data's sentiment sets and hashes the outputs.
+ *
+ *   npx tsx test/bench/sentiment-golden.ts           prints the hashes
+ *   npx tsx test/bench/sentiment-golden.ts --check   also compares with sentiment-golden.json
+ *   npx tsx test/bench/sentiment-golden.ts --write   records the current hashes there
+ *
+ * The recorded hashes cover tokens and language decisions only: they change legitimately when
+ * lexicon.ts or the language markers change (re-record then, on purpose). The scores hash is
+ * printed for comparisons within one model version and is not recorded, because the model is
+ * retrained independently.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBuiltinModel, scoreBuiltin } from '../../lib/sentiment/builtin.ts';
+import { detectLanguage } from '../../lib/sentiment/language.ts';
+import { tokenize } from '../../lib/sentiment/normalize.ts';
+import { parseCsv } from '../../lib/sentiment/train/csv.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const GOLDEN_FILE = join(here, 'sentiment-golden.json');
+const DATA_DIR = resolve(process.env.PANTAU_DATA_DIR ?? join(here, '../../../shared/data'));
+
+/** Source tags the language check runs with: none, X's Indonesian tag, a neighbour, English. */
+const HINTS = [undefined, 'in', 'ms', 'en'] as const;
+
+/** [file, column names holding text]; TSV files without a header give column indices. */
+const SOURCES: [string, (string | number)[]][] = [
+  ['smsa/train.tsv', [0]],
+  ['nusax-senti-id/train.csv', ['text']],
+  ['nusax-senti-id/valid.csv', ['text']],
+  ['nusax-senti-id/test.csv', ['text']],
+  // Every fold holds the same rows; one fold's three files cover them all.
+  ['indolem-sentiment/train0.csv', ['sentence']],
+  ['indolem-sentiment/dev0.csv', ['sentence']],
+  ['indolem-sentiment/test0.csv', ['sentence']],
+  ['idsa/idsa_labeled.tsv', ['Tweet']],
+  ['id-vaccines-tweets/id_vaccines_tweets.csv', ['norm', 'formal']],
+  ['ikn-timeline/nusantara_tweets.csv', ['tweets']],
+  ['ikn-timeline/ikn_replay.tsv', ['text']],
+];
+
+function readTexts(file: string, columns: (string | number)[]): string[] {
+  const raw = readFileSync(join(DATA_DIR, file), 'utf8');
+  if (file.endsWith('.tsv')) {
+    const lines = raw.split('\n').filter((l) => l.length > 0);
+    const header = typeof columns[0] === 'string' ? (lines.shift() ?? '').split('\t') : [];
+    return lines.flatMap((line) => {
+      const cells = line.split('\t');
+      return columns.map((c) => cells[typeof c === 'number' ? c : header.indexOf(c)] ?? '');
+    });
+  }
+  const [header = [], ...rows] = parseCsv(raw, file);
+  return rows.flatMap((cells) => columns.map((c) => cells[header.indexOf(c as string)] ?? ''));
+}
+
+interface Golden {
+  texts: number;
+  tokens: string;
+  language: string;
+}
+
+function main(): number {
+  if (!existsSync(DATA_DIR)) {
+    process.stderr.write(`No data at ${DATA_DIR} (set PANTAU_DATA_DIR)\n`);
+    return 2;
+  }
+  const texts = SOURCES.flatMap(([file, cols]) => readTexts(file, cols));
+  const tokens = createHash('sha256');
+  const language = createHash('sha256');
+  const scores = createHash('sha256');
+  const model = loadBuiltinModel();
+  const scoredAt = '2026-01-01T00:00:00.000Z';
+  for (const text of texts) {
+    tokens.update(`${tokenize(text).join('\u0001')}\u0002`);
+    for (const hint of HINTS) {
+      const { lang, confidence } = detectLanguage(text, hint);
+      language.update(`${lang}:${confidence}\u0002`);
+    }
+    const s = scoreBuiltin(model, text, scoredAt);
+    scores.update(`${s.label}:${JSON.stringify(s.scores)}\u0002`);
+  }
+  const current: Golden = {
+    texts: texts.length,
+    tokens: tokens.digest('hex'),
+    language: language.digest('hex'),
+  };
+  process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
+  process.stdout.write(`scores (model ${model.version}): ${scores.digest('hex')}\n`);
+
+  if (process.argv.includes('--write')) {
+    writeFileSync(GOLDEN_FILE, `${JSON.stringify(current, null, 2)}\n`);
+    process.stdout.write(`recorded in ${GOLDEN_FILE}\n`);
+  }
+  if (process.argv.includes('--check')) {
+    const recorded = JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as Golden;
+    const diffs = (Object.keys(recorded) as (keyof Golden)[]).filter(
+      (k) => recorded[k] !== current[k],
+    );
+    process.stdout.write(diffs.length === 0 ? 'golden: match\n' : `golden: DIFFER in ${diffs}\n`);
+    return diffs.length === 0 ? 0 : 1;
+  }
+  return 0;
+}
+
+process.exitCode = main();
