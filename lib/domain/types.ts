@@ -222,6 +222,11 @@ export interface Subscriber {
   createdAt: string;
   /** The SNS subscription behind this subscriber (AWS only); never shown to API clients. */
   subscriptionArn?: string;
+  /**
+   * When an email subscription was confirmed through Pantau (AWS only), which confirms with
+   * authenticated unsubscribe so a forwarded alert email cannot unsubscribe the official.
+   */
+  confirmedAt?: string;
 }
 
 export type SourceHealth = 'ok' | 'rate-limited' | 'quota-exhausted' | 'auth-failed' | 'error';

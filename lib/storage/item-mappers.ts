@@ -324,6 +324,8 @@ function subscriberToItem(s: Subscriber): Item {
     minLevel: s.minLevel,
     lang: s.lang,
     createdAt: s.createdAt,
+    subscriptionArn: s.subscriptionArn,
+    confirmedAt: s.confirmedAt,
   });
 }
 
@@ -337,6 +339,8 @@ function itemToSubscriber(item: Item): Subscriber {
     minLevel: str(item, 'minLevel') as AlertLevel,
     lang: item.lang === 'en' ? 'en' : 'id',
     createdAt: str(item, 'createdAt'),
+    subscriptionArn: optStr(item, 'subscriptionArn'),
+    confirmedAt: optStr(item, 'confirmedAt'),
   };
 }
 

@@ -306,17 +306,20 @@ describe('storage repositories on DynamoDB Local', () => {
         createdAt: '2026-03-01T00:00:00.000Z',
       };
       await repos.subscribers.add(sub);
-      await repos.subscribers.add({
+      const email = {
         ...sub,
         id: 'sub2',
-        channel: 'email',
+        channel: 'email' as const,
         address: 'humas@example.go.id',
-        lang: 'en',
-      });
-      expect(await repos.subscribers.list('beras')).toEqual([
-        sub,
-        { ...sub, id: 'sub2', channel: 'email', address: 'humas@example.go.id', lang: 'en' },
-      ]);
+        lang: 'en' as const,
+        // Removing a subscriber must be able to withdraw its SNS subscription: the ARN round-trips.
+        subscriptionArn: 'arn:aws:sns:ap-southeast-3:111122223333:pantau-alerts:5f1c',
+        confirmedAt: '2026-03-01T01:00:00.000Z',
+      };
+      await repos.subscribers.add(email);
+      const listed = await repos.subscribers.list('beras');
+      expect(listed).toEqual([sub, email]);
+      expect(listed[1]?.subscriptionArn).toBe(email.subscriptionArn);
       expect(await repos.subscribers.remove('beras', 'sub1')).toBe(true);
       expect(await repos.subscribers.remove('beras', 'sub1')).toBe(false);
       expect((await repos.subscribers.list('beras')).map((s) => s.id)).toEqual(['sub2']);
