@@ -74,6 +74,15 @@ function needsNfkc(s: string): boolean {
 // (An anchored alternation `(?:^|\s)` is twice as slow to scan for, so the text start is checked
 // by prefixing a space.)
 const EMOTICON_HINT_RE = /\s(?:[:;=^(><]|T[_.]T|[xX]D)/;
+/** EMOTICON_HINT_RE's test at the very start of the text, where there is no whitespace before. */
+function startsLikeEmoticon(s: string): boolean {
+  const c = s.charCodeAt(0);
+  // : ; = ^ ( > <
+  if (c === 58 || c === 59 || c === 61 || c === 94 || c === 40 || c === 62 || c === 60) return true;
+  const d = s.charCodeAt(1);
+  if (c === 84 /* T */) return (d === 95 || d === 46) && s.charCodeAt(2) === 84;
+  return (c === 120 || c === 88) /* x X */ && d === 68 /* D */;
+}
 const PICTO_RE = /^\p{Extended_Pictographic}$/u;
 const LETTER_RE = /^\p{L}$/u;
 const LAUGH_RE = /^(?:w*k+w+k*[wk]*|(?:h+[aeiou]+){2,}h?|(?:[aeiou]?h+){3,})$/;
@@ -90,8 +99,22 @@ function isDigit(c: number): boolean {
 function isWordChar(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c < 128) return isAsciiAlnum(c);
-  // Latin letters with diacritics (Sundanese é, borrowed names) belong to words.
-  return c < 0x2000 && LETTER_RE.test(s[i] as string);
+  return isNonAsciiLetter(s, i);
+}
+
+/** Latin letters with diacritics (Sundanese é, borrowed names) belong to words. */
+function isNonAsciiLetter(s: string, i: number): boolean {
+  return s.charCodeAt(i) < 0x2000 && LETTER_RE.test(s[i] as string);
+}
+
+/** Whether the word `w`, ending at `s[j]`, begins a URL. */
+function startsUrl(w: string, s: string, j: number): boolean {
+  return (
+    ((w === 'http' || w === 'https') && s.startsWith('://', j)) ||
+    (w === 'www' && s[j] === '.') ||
+    (s[j] === '.' &&
+      URL_SUFFIXES.some((x) => s.startsWith(`${x}/`, j + 1) || s.startsWith(`go.id/`, j + 1)))
+  );
 }
 
 function isSpace(c: number): boolean {
@@ -103,6 +126,27 @@ function emojiPolarity(ch: string): string | undefined {
   if (POSITIVE_EMOJI.includes(ch)) return '_emopos_';
   if (NEGATIVE_EMOJI.includes(ch)) return '_emoneg_';
   return undefined;
+}
+
+/**
+ * Tokens for a non-ASCII code point outside words: the emoji and its polarity placeholder, or
+ * undefined for anything that is not a pictograph. Posts reuse a handful of emoji, so the answer is
+ * cached per code point (bounded; clearing only costs recomputation).
+ */
+const EMOJI_CACHE_MAX = 10_000;
+const EMOJI_CACHE = new Map<number, readonly string[] | undefined>();
+
+function emojiTokens(cp: number): readonly string[] | undefined {
+  if (EMOJI_CACHE.has(cp)) return EMOJI_CACHE.get(cp);
+  const ch = String.fromCodePoint(cp);
+  let tokens: readonly string[] | undefined;
+  if (PICTO_RE.test(ch)) {
+    const pol = emojiPolarity(ch);
+    tokens = pol ? [ch, pol] : [ch];
+  }
+  if (EMOJI_CACHE.size >= EMOJI_CACHE_MAX) EMOJI_CACHE.clear();
+  EMOJI_CACHE.set(cp, tokens);
+  return tokens;
 }
 
 /** Collapses a letter repeated 3+ times ("bangettt" → "banget"); reports whether it did. */
@@ -223,8 +267,106 @@ interface WordEntry {
   elongated: boolean;
 }
 
+/**
+ * The per-word cache is an open-addressing table keyed by the lower-cased word, probed straight
+ * from the post's characters: a word seen before costs one FNV pass and a character compare, with
+ * no substring, no lower-casing and no engine-level string hash (those three were the tokenizer's
+ * largest costs). Cleared when full.
+ */
 const WORD_CACHE_MAX = 50_000;
-const WORD_CACHE = new Map<string, WordEntry>();
+const TABLE_BITS = 17;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys: (string | undefined)[] = new Array<string | undefined>(1 << TABLE_BITS).fill(
+  undefined,
+);
+const tableEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(
+  1 << TABLE_BITS,
+).fill(undefined);
+const tableHashes = new Int32Array(1 << TABLE_BITS);
+let tableSize = 0;
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Fibonacci hashing spreads FNV's low-entropy top bits over the table. */
+const GOLDEN = 0x9e3779b1 | 0;
+
+/** ASCII lower-casing of one code unit, as `toLowerCase` does for ASCII. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** FNV-1a of `s[from, to)` lower-cased; only for ASCII text, where that equals the key's hash. */
+function hashLowerAscii(s: string, from: number, to: number): number {
+  let h = FNV_OFFSET;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ lowerAscii(s.charCodeAt(k)), FNV_PRIME);
+  return h;
+}
+
+function hashKey(key: string): number {
+  return hashLowerAscii(key, 0, key.length);
+}
+
+function keyMatches(key: string, s: string, from: number, to: number): boolean {
+  if (key.length !== to - from) return false;
+  for (let k = 0; k < key.length; k++) {
+    if (key.charCodeAt(k) !== lowerAscii(s.charCodeAt(from + k))) return false;
+  }
+  return true;
+}
+
+/** Slot of the ASCII word `s[from, to)` (lower-cased) with hash `h`: its own or the empty one. */
+function slotOfAscii(h: number, s: string, from: number, to: number): number {
+  let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
+  for (;;) {
+    const key = tableKeys[slot];
+    if (key === undefined) return slot;
+    if (tableHashes[slot] === h && keyMatches(key, s, from, to)) return slot;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+}
+
+function slotOfKey(h: number, w: string): number {
+  let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
+  for (;;) {
+    const key = tableKeys[slot];
+    if (key === undefined || (tableHashes[slot] === h && key === w)) return slot;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+}
+
+function storeEntry(slot: number, h: number, w: string): WordEntry {
+  let at = slot;
+  if (tableSize >= WORD_CACHE_MAX) {
+    tableKeys.fill(undefined);
+    tableEntries.fill(undefined);
+    tableSize = 0;
+    at = slotOfKey(h, w);
+  }
+  const entry = analyzeWord(w);
+  tableKeys[at] = w;
+  tableHashes[at] = h;
+  tableEntries[at] = entry;
+  tableSize++;
+  return entry;
+}
+
+/**
+ * Analysis of the word `s[from, to)`, all ASCII, whose lower-cased hash is `h`: lower-cased on the
+ * fly, no substring on a hit.
+ */
+function lookupAscii(h: number, s: string, from: number, to: number): WordEntry {
+  const slot = slotOfAscii(h, s, from, to);
+  const hit = tableEntries[slot];
+  if (hit !== undefined) return hit;
+  return storeEntry(slot, h, s.slice(from, to).toLowerCase());
+}
+
+/** Analysis of an already lower-cased word (words with non-ASCII letters take this path). */
+function lookupWord(w: string): WordEntry {
+  const h = hashKey(w);
+  const slot = slotOfKey(h, w);
+  return tableEntries[slot] ?? storeEntry(slot, h, w);
+}
 
 function analyzeWord(word: string): WordEntry {
   let w = word;
@@ -283,7 +425,7 @@ function tokenize(text: string): string[] {
     s = s.normalize('NFKC');
   }
   if (s.includes('&')) s = s.replace(/&(?:amp|lt|gt|quot|#39);/g, ' ');
-  if (EMOTICON_HINT_RE.test(s) || EMOTICON_HINT_RE.test(` ${s.slice(0, 3)}`))
+  if (EMOTICON_HINT_RE.test(s) || startsLikeEmoticon(s))
     for (const [re, token] of EMOTICONS) s = s.replace(re, token);
 
   out = [];
@@ -340,39 +482,39 @@ function tokenize(text: string): string[] {
           continue;
         }
       }
-      // Most words are already lower case; toLowerCase allocates, so it runs only when needed.
-      let cased = c < 97 || c > 122;
+      // The scan hashes the word as it goes (ASCII lower-cased), so a word seen before is found
+      // without a substring. Only words with a non-ASCII letter need toLowerCase and a substring.
+      let ascii = c < 128;
+      let h = hashLowerAscii(s, i, j);
       while (j < n) {
         const cj = s.charCodeAt(j);
-        if (isWordChar(s, j)) {
-          if (cj < 97 || cj > 122) cased = true;
+        if (cj < 128) {
+          if (isAsciiAlnum(cj)) {
+            h = Math.imul(h ^ lowerAscii(cj), FNV_PRIME);
+            j++;
+          } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) {
+            // Hyphen or apostrophe inside a word: "apa-apa", "ber'uang".
+            const ck = s.charCodeAt(j + 1);
+            if (ck >= 128) ascii = false;
+            h = Math.imul(Math.imul(h ^ cj, FNV_PRIME) ^ lowerAscii(ck), FNV_PRIME);
+            j += 2;
+          } else break;
+        } else if (isNonAsciiLetter(s, j)) {
+          ascii = false;
           j++;
-        } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) {
-          const ck = s.charCodeAt(j + 1);
-          if (ck < 97 || ck > 122) cased = true;
-          j += 2;
         } else break;
       }
-      const w = cased ? s.slice(i, j).toLowerCase() : s.slice(i, j);
-      // URLs: scheme, www., or a bare domain with a path.
-      if (
-        ((w === 'http' || w === 'https') && s.startsWith('://', j)) ||
-        (w === 'www' && s[j] === '.') ||
-        (s[j] === '.' &&
-          URL_SUFFIXES.some((x) => s.startsWith(`${x}/`, j + 1) || s.startsWith(`go.id/`, j + 1)))
-      ) {
+      // URLs: scheme, www., or a bare domain with a path. Each form has ':' or '.' right after
+      // the word, so other words skip the check.
+      const next = j < n ? s.charCodeAt(j) : 0;
+      if ((next === 58 || next === 46) && startsUrl(s.slice(i, j).toLowerCase(), s, j)) {
         while (j < n && !isSpace(s.charCodeAt(j))) j++;
         out.push('_url_');
         i = j;
         continue;
       }
+      const entry = ascii ? lookupAscii(h, s, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
-      let entry = WORD_CACHE.get(w);
-      if (entry === undefined) {
-        entry = analyzeWord(w);
-        if (WORD_CACHE.size >= WORD_CACHE_MAX) WORD_CACHE.clear();
-        WORD_CACHE.set(w, entry);
-      }
       const parts = entry.parts;
       if (parts === undefined) emitWithRole(entry.token, entry.role);
       else for (const part of parts) emitPlain(part);
@@ -394,13 +536,9 @@ function tokenize(text: string): string[] {
 
     if (c >= 128) {
       const cp = s.codePointAt(i) as number;
-      const ch = String.fromCodePoint(cp);
-      if (PICTO_RE.test(ch)) {
-        out.push(ch);
-        const pol = emojiPolarity(ch);
-        if (pol) out.push(pol);
-      }
-      i += ch.length;
+      const emoji = emojiTokens(cp);
+      if (emoji !== undefined) for (const t of emoji) out.push(t);
+      i += cp > 0xffff ? 2 : 1;
       continue;
     }
     i++;
