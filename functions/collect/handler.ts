@@ -1,38 +1,81 @@
 /**
- * collect-<source>: started by EventBridge Scheduler with `{"source":"<name>"}`; runs one
- * collection of that source over every active issue and checkpoints before the Lambda's time
- * budget runs out. A failing feed, issue or source is recorded in the source status, never thrown
- * past the run: the next schedule picks up from the stored cursors.
+ * collect-<source>: started by EventBridge Scheduler with `{"source":"<name>"}`. With few scopes it
+ * runs one collection of that source over every active issue; with many it starts shards of this
+ * same function asynchronously (`{"source", "shard", "plan"}`), each bounded in time, and returns
+ * (lib/pipeline/collect-dispatch.ts). Every run checkpoints before the Lambda's time budget runs
+ * out. A failing feed, issue or source is recorded in the source status, never thrown past the
+ * run: the next schedule picks up from the stored cursors.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ValidationError } from '../../lib/domain/errors.ts';
+import { ConfigError, ValidationError } from '../../lib/domain/errors.ts';
 import type { SourceAdapter } from '../../lib/domain/ports.ts';
 import { SOURCE_NAMES, type SourceName } from '../../lib/domain/types.ts';
-import { type CollectReport, createCollectUseCase } from '../../lib/pipeline/collect.ts';
+import {
+  type CollectReport,
+  type CollectUseCase,
+  createCollectUseCase,
+} from '../../lib/pipeline/collect.ts';
+import {
+  createCollectDispatcher,
+  createLambdaShardInvoker,
+  type FanoutReport,
+  type ShardInvoker,
+} from '../../lib/pipeline/collect-dispatch.ts';
+import { parseShard, type ShardEvent } from '../../lib/pipeline/collect-fanout.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
-import { lambdaLogger } from '../../lib/runtime/log.ts';
+import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 import { createCursorSessionStore } from '../../lib/sources/bluesky.ts';
 import { createCredentialStore } from '../../lib/sources/credentials.ts';
 import { createSourceAdapter } from '../../lib/sources/registry.ts';
 
-export interface CollectEvent {
+/** From the schedule: plan the run (and run it here when it is small). */
+export interface CollectPlannerEvent {
   source: SourceName;
   /** Demo source only: start a negative burst now (local demo and tests). */
   forceBurst?: boolean;
 }
 
+export type CollectEvent = CollectPlannerEvent | ShardEvent;
+
+/** What an invocation returns: its own run's report, or the shards a planner started. */
+export type CollectResult = CollectReport | FanoutReport;
+
+export interface CollectHandlerDeps {
+  /** Starts shards; default: asynchronous Lambda Invoke of this very function. */
+  invoker?: ShardInvoker;
+  /** The use case of a source; default: the container's repositories and the source's adapter. */
+  useCaseFor?: (
+    source: SourceName,
+    forceBurst: boolean,
+  ) => Promise<{ useCase: CollectUseCase; log: Log }>;
+  /** The schedule interval of a source; default COLLECT_EVERY_MINUTES, else 5 minutes. */
+  intervalMs?: (source: SourceName) => number;
+}
+
 /** Time kept back from the Lambda timeout so the run can store what it fetched and return. */
 const SAFETY_MARGIN_MS = 20_000;
+const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 function parseEvent(event: unknown): CollectEvent {
-  const source = (event as { source?: unknown } | null)?.source;
+  const e = event as Record<string, unknown> | null;
+  const source = e?.source;
   if (typeof source !== 'string' || !SOURCE_NAMES.includes(source as SourceName)) {
     throw new ValidationError(`Collect event needs "source", one of ${SOURCE_NAMES.join(', ')}`);
   }
-  return { source: source as SourceName, forceBurst: (event as CollectEvent).forceBurst === true };
+  if (e?.shard !== undefined || e?.plan !== undefined) {
+    if (e?.forceBurst !== undefined) {
+      throw new ValidationError(
+        'Collect event "forceBurst" belongs to a planner event, not a shard',
+      );
+    }
+    return { source: source as SourceName, ...parseShard(e?.shard, e?.plan) };
+  }
+  return { source: source as SourceName, forceBurst: e?.forceBurst === true };
 }
 
 /** The offline demo source is tuned by the local runtime (history to learn from, burst rate). */
@@ -47,8 +90,7 @@ function demoOptions(env: NodeJS.ProcessEnv) {
 
 const adapters = new Map<SourceName, SourceAdapter>();
 
-async function collect(event: unknown, context: Context): Promise<CollectReport> {
-  const { source, forceBurst } = parseEvent(event);
+async function containerUseCase(source: SourceName, forceBurst: boolean) {
   const { repos, log } = await loadContainer(`collect-${source}`);
   let adapter = adapters.get(source);
   if (!adapter) {
@@ -70,26 +112,79 @@ async function collect(event: unknown, context: Context): Promise<CollectReport>
     adapters: { [source]: adapter },
     log: (msg, fields) => log.info(msg, fields as Record<string, unknown>),
   });
-  const report = await useCase.run(source, {
-    deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
-  });
-  countMetric('MentionsCollected', report.written);
-  countMetric('MentionDuplicates', report.duplicates);
-  countMetric('SourceErrors', report.errors);
-  log.info('Collection finished', {
-    source,
-    written: report.written,
-    duplicates: report.duplicates,
-    errors: report.errors,
-    requests: report.requests,
-    status: report.status.status,
-    stoppedBy: report.stoppedBy,
-  });
-  return report;
+  return { useCase, log };
 }
 
-const handler = middy(collect)
-  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
-  .use(metricsMiddleware());
+let lambdaInvoker: ShardInvoker | undefined;
 
-export { handler, parseEvent };
+/** One Lambda client per process, created on the first fan-out. */
+function defaultInvoker(): ShardInvoker {
+  if (!lambdaInvoker) {
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (!functionName) {
+      throw new ConfigError(
+        'Collect fan-out needs AWS_LAMBDA_FUNCTION_NAME (in Lambda) or an injected shard invoker',
+      );
+    }
+    lambdaInvoker = createLambdaShardInvoker(
+      traceAwsClient(new LambdaClient({ region: process.env.AWS_REGION })),
+      functionName,
+    );
+  }
+  return lambdaInvoker;
+}
+
+function envIntervalMs(): number {
+  const minutes = Number(process.env.COLLECT_EVERY_MINUTES);
+  return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : DEFAULT_INTERVAL_MS;
+}
+
+function buildCollectHandler(deps: CollectHandlerDeps = {}) {
+  const useCaseFor = deps.useCaseFor ?? containerUseCase;
+  const intervalMs = deps.intervalMs ?? envIntervalMs;
+  // Resolved when first needed, so a run that never fans out needs no Lambda client.
+  const invoker: ShardInvoker = deps.invoker ?? { invoke: (e) => defaultInvoker().invoke(e) };
+
+  return async function collect(event: unknown, context: Context): Promise<CollectResult> {
+    const parsed = parseEvent(event);
+    const { source } = parsed;
+    const forceBurst = 'forceBurst' in parsed && parsed.forceBurst === true;
+    const { useCase, log } = await useCaseFor(source, forceBurst);
+    const dispatcher = createCollectDispatcher({
+      useCase,
+      invoker,
+      log,
+      intervalMs: intervalMs(source),
+    });
+    const outcome = await dispatcher.dispatch(parsed, {
+      deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+    });
+    if (outcome.kind === 'fanout') {
+      countMetric('SourceErrors', outcome.fanout.failed.length);
+      return outcome.fanout;
+    }
+    const { report } = outcome;
+    countMetric('MentionsCollected', report.written);
+    countMetric('MentionDuplicates', report.duplicates);
+    countMetric('SourceErrors', report.errors);
+    log.info('Collection finished', {
+      source,
+      shard: report.shard,
+      next: outcome.next?.shard,
+      written: report.written,
+      duplicates: report.duplicates,
+      errors: report.errors,
+      requests: report.requests,
+      status: report.status.status,
+      stoppedBy: report.stoppedBy,
+    });
+    return report;
+  };
+}
+
+const handler = middy(buildCollectHandler())
+  .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
+  .use(metricsMiddleware())
+  .use(tracingMiddleware());
+
+export { buildCollectHandler, handler, parseEvent };

@@ -2,6 +2,11 @@
  * One collector Lambda per source, all from the same entry, each on its own EventBridge
  * Scheduler schedule. Separate functions keep one slow or rate-limited source from eating the
  * others' time budget and give each source its own errors, logs and credentials grant.
+ *
+ * With many issues a scheduled run fans out into shards of the same function, started by the
+ * function itself with an asynchronous Invoke (lib/pipeline/collect-dispatch.ts): each collector
+ * may invoke itself and nothing else, and its async-invoke config (retry, max age, on-failure
+ * queue) covers the shards exactly as it covers the scheduled run.
  */
 import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -73,11 +78,14 @@ class Collectors extends Construct {
       environment: {
         ...props.sharedEnvironment,
         COLLECT_SOURCE: s.source,
+        // A fanned-out run starts no shard after one interval: the next scheduled run takes over.
+        COLLECT_EVERY_MINUTES: String(s.everyMinutes),
         SOURCE_PARAMETER_PREFIX: prefix,
       },
     });
     fn.bindTable(props.table, 'readWrite');
     this.grantSourceParameters(fn, `${prefix}/${s.source}`);
+    this.grantSelfInvoke(fn, s.source);
 
     // A run older than one interval is superseded by the next scheduled run.
     const maxAge = Duration.minutes(Math.max(1, s.everyMinutes));
@@ -115,6 +123,26 @@ class Collectors extends Construct {
       }),
     });
     return { source: s.source, fn, schedule, everyMinutes: s.everyMinutes };
+  }
+
+  /**
+   * lambda:InvokeFunction on this function's own unqualified ARN only (shards are invoked by the
+   * function name). A separate policy, not the role's default one: the function waits for its
+   * default policy, so a default-policy statement naming the function would be a cycle.
+   */
+  private grantSelfInvoke(fn: PantauFunction, source: SourceName): void {
+    const role = fn.fn.role;
+    if (role === undefined) throw new Error('collector function has no role');
+    new iam.Policy(this, `collect-${source}-self-invoke`, {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeOwnShards',
+          actions: ['lambda:InvokeFunction'],
+          resources: [fn.fn.functionArn],
+        }),
+      ],
+    });
   }
 
   /**

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SourceName } from '../domain/types.ts';
+import { createInProcessShardInvoker } from '../pipeline/collect-dispatch.ts';
 import type { Log } from '../runtime/log.ts';
 import { createConsoleLog } from '../runtime/log.ts';
 import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../storage/clients.ts';
@@ -237,10 +238,26 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
     const dashboard = await createDashboardFallback({ log });
     onRequest = createApiGatewayListener({ handler: api.handler, log, fallback: dashboard });
 
-    const runCollect = async (source: SourceName, extra: Record<string, unknown> = {}) =>
-      collect.handler({ source, ...extra }, createLambdaContext(`collect-${source}`, 300_000));
-
     const schedules = opts.schedules ?? defaultSchedules(env);
+    // Shards of a fanned-out run execute in this process, as Lambda would run its async invokes;
+    // a scheduled run counts as finished when its last shard has.
+    const shards = createInProcessShardInvoker(
+      (event) => collectHandler(event, createLambdaContext(`collect-${event.source}`, 300_000)),
+      log,
+    );
+    const collectHandler = collect.buildCollectHandler({
+      invoker: shards,
+      intervalMs: (source) => schedules[source] ?? 300_000,
+    });
+    const runCollect = async (source: SourceName, extra: Record<string, unknown> = {}) => {
+      const result = await collectHandler(
+        { source, ...extra },
+        createLambdaContext(`collect-${source}`, 300_000),
+      );
+      await shards.idle();
+      return result;
+    };
+
     let scheduler: LocalScheduler | undefined;
     const entries = Object.entries(schedules) as [SourceName, number][];
     if (entries.length > 0) {

@@ -11,6 +11,11 @@
  *   shares the credential) and is recorded with its `until`; later runs skip the source until then;
  * - no scope starts when less than `reserveMs` is left before the deadline, so the Lambda stores
  *   what it has and checkpoints before its time budget runs out.
+ *
+ * A run may cover one shard of the source's scopes only (lib/pipeline/collect-fanout.ts). Shards of
+ * one source run at the same time and share its credential, so a sharded run re-reads the source
+ * status before each scope (another shard may have hit the rate limit meanwhile) and never clears
+ * a stop another shard recorded.
  */
 import {
   errorMessage,
@@ -30,6 +35,7 @@ import type {
 } from '../domain/types.ts';
 import { compileMatcher, type Matcher, normalizeLang } from '../query/index.ts';
 import { encodeMentionId, mentionSk } from '../storage/keys.ts';
+import { checkShard, type ShardRef, shardOf } from './collect-fanout.ts';
 
 export interface ScopeReport {
   scope: string;
@@ -49,6 +55,8 @@ export interface ScopeReport {
 
 export interface CollectReport {
   source: SourceName;
+  /** Set when the run covered one shard of the source's scopes. */
+  shard?: ShardRef;
   startedAt: string;
   finishedAt: string;
   issues: number;
@@ -86,10 +94,22 @@ export interface CollectRunOptions {
   /** Epoch ms by which the run must have returned. Default: 4 minutes from now. */
   deadline?: number;
   signal?: AbortSignal;
+  /** Only the scopes of this shard (lib/pipeline/collect-fanout.ts); default: every scope. */
+  shard?: ShardRef;
+}
+
+export interface CollectPlan {
+  source: SourceName;
+  /** Scope keys of the active issues that use the source, in the adapter's order. */
+  scopes: string[];
+  /** The stored status when the source is rate-limited or out of quota until a later time. */
+  backoff?: SourceStatus;
 }
 
 export interface CollectUseCase {
   run(source: SourceName, opts?: CollectRunOptions): Promise<CollectReport>;
+  /** What a run would cover, without fetching: the planner of a fanned-out run calls it. */
+  plan(source: SourceName): Promise<CollectPlan>;
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -119,6 +139,15 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     }
   });
   await Promise.all(workers);
+}
+
+/** A stored status that stops the source until a later time. */
+function activeStop(status: SourceStatus | undefined, at: number): SourceStatus | undefined {
+  return status?.until &&
+    (status.status === 'rate-limited' || status.status === 'quota-exhausted') &&
+    Date.parse(status.until) > at
+    ? status
+    : undefined;
 }
 
 function stopKind(error: unknown): 'rate-limited' | 'quota-exhausted' | 'auth-failed' | undefined {
@@ -208,16 +237,58 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     }
   }
 
+  function adapterOf(source: SourceName): SourceAdapter {
+    const adapter = deps.adapters[source];
+    if (!adapter) throw new ValidationError(`No adapter configured for source '${source}'`);
+    return adapter;
+  }
+
+  async function storedStatus(source: SourceName): Promise<SourceStatus | undefined> {
+    return (await deps.repos.sourceStatus.list()).find((s) => s.source === source);
+  }
+
+  /** Active issues of the source whose query compiles; a broken one is reported, not thrown. */
+  async function activeIssues(
+    source: SourceName,
+    rejected: (issue: Issue, error: unknown) => void,
+  ): Promise<Issue[]> {
+    const issues: Issue[] = [];
+    for (const issue of await deps.repos.issues.listActive()) {
+      if (!issue.sources.includes(source)) continue;
+      try {
+        matcherOf(issue);
+        issues.push(issue);
+      } catch (error) {
+        rejected(issue, error);
+      }
+    }
+    return issues;
+  }
+
+  async function plan(source: SourceName): Promise<CollectPlan> {
+    const adapter = adapterOf(source);
+    const backoff = activeStop(await storedStatus(source), now().getTime());
+    if (backoff) return { source, scopes: [], backoff };
+    // A rejected query is reported by the run that would have collected it, not by the plan.
+    const issues = await activeIssues(source, () => undefined);
+    return {
+      source,
+      scopes: issues.length > 0 ? adapter.scopes(issues).map((s) => s.scope) : [],
+    };
+  }
+
   async function run(source: SourceName, opts: CollectRunOptions = {}): Promise<CollectReport> {
     const started = now();
     const startedAt = started.toISOString();
     // Wall-clock time, like Lambda's remaining time; `now` is the domain clock (tests move it).
     const deadline = opts.deadline ?? Date.now() + DEFAULT_BUDGET_MS;
-    const adapter = deps.adapters[source];
-    if (!adapter) throw new ValidationError(`No adapter configured for source '${source}'`);
+    const adapter = adapterOf(source);
+    const shard = opts.shard;
+    if (shard) checkShard(shard);
 
     const report: CollectReport = {
       source,
+      ...(shard ? { shard } : {}),
       startedAt,
       finishedAt: startedAt,
       issues: 0,
@@ -233,38 +304,34 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     };
 
     // A source still under a rate limit or an exhausted quota is left alone until `until`.
-    const previous = (await deps.repos.sourceStatus.list()).find((s) => s.source === source);
-    if (
-      previous?.until &&
-      (previous.status === 'rate-limited' || previous.status === 'quota-exhausted') &&
-      Date.parse(previous.until) > started.getTime()
-    ) {
+    const previous = activeStop(await storedStatus(source), started.getTime());
+    if (previous) {
       report.stoppedBy = 'backoff';
       report.status = previous;
       report.finishedAt = now().toISOString();
-      log('collect: source backing off', { source, until: previous.until });
+      log('collect: source backing off', { source, until: previous.until, shard });
       return report;
     }
 
-    const issues: Issue[] = [];
-    for (const issue of await deps.repos.issues.listActive()) {
-      if (!issue.sources.includes(source)) continue;
-      try {
-        matcherOf(issue);
-        issues.push(issue);
-      } catch (error) {
-        // Saved queries are validated; one that no longer parses must not stop the others.
-        report.errors++;
-        report.status.lastError = `issue ${issue.id}: ${errorMessage(error)}`;
-        log('collect: issue query rejected', {
-          source,
-          issueId: issue.id,
-          error: errorMessage(error),
-        });
-      }
-    }
-    report.issues = issues.length;
-    const scopes = issues.length > 0 ? adapter.scopes(issues) : [];
+    const issues = await activeIssues(source, (issue, error) => {
+      // Saved queries are validated; one that no longer parses must not stop the others. Only
+      // shard 0 reports it, so a fanned-out run counts it once.
+      if (shard && shard.index !== 0) return;
+      report.errors++;
+      report.status.lastError = `issue ${issue.id}: ${errorMessage(error)}`;
+      log('collect: issue query rejected', {
+        source,
+        issueId: issue.id,
+        error: errorMessage(error),
+      });
+    });
+    const allScopes = issues.length > 0 ? adapter.scopes(issues) : [];
+    const scopes = shard
+      ? allScopes.filter((s) => shardOf(s.scope, shard.count) === shard.index)
+      : allScopes;
+    report.issues = shard
+      ? new Set(scopes.flatMap((s) => s.issues.map((i) => `${i.tenantId}/${i.id}`))).size
+      : issues.length;
 
     let health: SourceHealth = 'ok';
     let until: string | undefined;
@@ -275,6 +342,16 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     for (const [i, scope] of scopes.entries()) {
       if (opts.signal?.aborted) report.stoppedBy = 'aborted';
       else if (Date.now() >= deadline - reserveMs) report.stoppedBy = 'deadline';
+      else if (shard && i > 0) {
+        // Another shard of this source may have hit the shared rate limit since this one started.
+        const stop = activeStop(await storedStatus(source), now().getTime());
+        if (stop) {
+          report.stoppedBy = 'backoff';
+          health = stop.status;
+          until = stop.until;
+          log('collect: another shard stopped the source', { source, shard, until });
+        }
+      }
       if (report.stoppedBy) {
         report.skippedScopes.push(...scopes.slice(i).map((s) => s.scope));
         break;
@@ -354,9 +431,15 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
       postsSeen: report.postsSeen,
       mentionsWritten: report.written,
     };
+    // A shard that ended well must not clear a stop that a concurrent shard recorded meanwhile.
+    const stored = shard ? activeStop(await storedStatus(source), now().getTime()) : undefined;
+    if (stored && !activeStop(report.status, now().getTime())) {
+      report.status = { ...report.status, status: stored.status, until: stored.until };
+    }
     await deps.repos.sourceStatus.put(report.status);
     log('collect: run finished', {
       source,
+      shard,
       status: health,
       scopes: report.scopes.length,
       skipped: report.skippedScopes.length,
@@ -368,7 +451,7 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     return report;
   }
 
-  return { run };
+  return { run, plan };
 }
 
 export { createCollectUseCase };
