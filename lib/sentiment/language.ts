@@ -55,8 +55,6 @@ const BUILTIN_LANGS: ReadonlySet<string> = new Set(['id', 'ms', 'jv', 'su', 'und
 /** Below this much marker weight a post is 'und' unless the source's tag decides it. */
 const MIN_EVIDENCE = 3;
 
-const WORD_RE = /[a-zé]+/g;
-
 /**
  * Normalises a source's language tag: X's 'in' and legacy codes to 'id', region and script
  * suffixes dropped, lower-case; empty, missing or unparsable to 'und'.
@@ -92,13 +90,192 @@ function normalizeLang(code: string | undefined): string {
 }
 
 /**
- * Detects the language of a short post. `hint` is the source's tag (any form normalizeLang
- * accepts); it decides when the text is too short or ambiguous, and breaks near-ties. Confidence
- * is the winner's share of all marker weight (0 for 'und').
+ * The marker vote has two implementations that must agree on every text. The reference is the
+ * definition: lower-case the text, blank out URLs and @/# tags, collapse letters repeated 3+ times,
+ * then look up every [a-zé]+ run. It allocated a lower-cased copy, two replaced copies and a match
+ * array per word, which cost as much as scoring the post, so the vote normally comes from one scan
+ * over the original text that does the same steps in place (allocation-free). The scan hands over
+ * to the reference on the rare characters whose lower case it does not mirror (for example 'İ',
+ * which lower-cases to two characters, or the Kelvin sign, which becomes 'k').
  */
-function detectLanguage(text: string, hint?: string): { lang: string; confidence: number } {
-  const hinted = normalizeLang(hint);
-  const acc = new Float64Array(LANGS.length);
+
+/** Character classes of the reference expressions, seen after lower-casing. */
+const OTHER = 1; // ends a word; part of a URL (\S); not \w
+const LETTER = 2; // [a-z]: word letter and \w
+const E_ACUTE = 3; // é: word letter but not \w (no `u` flag) and never collapsed
+const WORD = 4; // \w that is not a word letter: digits, '_'
+const SPACE = 5; // \s: ends a URL
+const SLOW = 6; // lower-cases into something else the scan cannot mirror: use the reference
+
+/** Class per UTF-16 code unit, filled lazily (0: not yet classified). */
+const CLASS = new Uint8Array(0x10000);
+
+function classify(c: number): number {
+  const ch = String.fromCharCode(c);
+  if (/\s/.test(ch)) return SPACE;
+  if (c >= 65 && c <= 90) return LETTER;
+  if (c < 128) return /[a-z]/.test(ch) ? LETTER : /\w/.test(ch) ? WORD : OTHER;
+  const lower = ch.toLowerCase();
+  if (lower === 'é') return E_ACUTE;
+  return /[\w\sé]/.test(lower) ? SLOW : OTHER;
+}
+
+function classOf(c: number): number {
+  let k = CLASS[c] as number;
+  if (k === 0) {
+    k = classify(c);
+    CLASS[c] = k;
+  }
+  return k;
+}
+for (let c = 0; c < 128; c++) classOf(c);
+
+/** Marker words by FNV-1a hash of their characters, open addressing. */
+const MARKER_BITS = 12;
+const MARKER_MASK = (1 << MARKER_BITS) - 1;
+const markerKeys: (string | undefined)[] = new Array<string | undefined>(1 << MARKER_BITS).fill(
+  undefined,
+);
+const markerWeights: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(
+  1 << MARKER_BITS,
+).fill(undefined);
+let maxMarkerLength = 0;
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function markerSlot(h: number): number {
+  return Math.imul(h, 0x9e3779b1 | 0) >>> (32 - MARKER_BITS);
+}
+
+for (const [word, wts] of WORD_WEIGHTS) {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), FNV_PRIME);
+  let slot = markerSlot(h);
+  while (markerKeys[slot] !== undefined) slot = (slot + 1) & MARKER_MASK;
+  markerKeys[slot] = word;
+  markerWeights[slot] = wts;
+  maxMarkerLength = Math.max(maxMarkerLength, word.length);
+}
+
+/** The current word's lower-cased, collapsed characters (module-level: no allocation per post). */
+let word = new Uint16Array(256);
+
+/** Weights of the marker word in `word[0, len)`, if it is one. */
+function markerWeightsOf(len: number): Float64Array | undefined {
+  if (len === 0 || len > maxMarkerLength) return undefined;
+  let h = FNV_OFFSET;
+  for (let k = 0; k < len; k++) h = Math.imul(h ^ (word[k] as number), FNV_PRIME);
+  for (let slot = markerSlot(h); ; slot = (slot + 1) & MARKER_MASK) {
+    const key = markerKeys[slot];
+    if (key === undefined) return undefined;
+    if (key.length !== len) continue;
+    let k = 0;
+    while (k < len && key.charCodeAt(k) === word[k]) k++;
+    if (k === len) return markerWeights[slot];
+  }
+}
+
+/** Whether the lower-cased text at `i` is `https?://` followed by a non-space. */
+function urlAt(text: string, i: number): boolean {
+  if ((text.charCodeAt(i + 1) | 32) !== 116 || (text.charCodeAt(i + 2) | 32) !== 116) return false;
+  if ((text.charCodeAt(i + 3) | 32) !== 112) return false;
+  let j = i + 4;
+  if ((text.charCodeAt(j) | 32) === 115) j++;
+  if (!text.startsWith('://', j)) return false;
+  const c = text.charCodeAt(j + 3);
+  return j + 3 < text.length && !(c < 128 ? CLASS[c] === SPACE : classOf(c) === SPACE);
+}
+
+/**
+ * Adds the marker weights of `text` to `acc` (LANGS order) in one scan; returns their total, or -1
+ * when the text needs the reference implementation.
+ */
+function voteByScan(text: string, acc: Float64Array): number {
+  const n = text.length;
+  if (word.length < n) word = new Uint16Array(n);
+  let total = 0;
+  let len = 0;
+  let run = 0;
+  let i = 0;
+  for (;;) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+    if (cls === LETTER || cls === E_ACUTE) {
+      const lc = cls === LETTER ? c | 32 : 0xe9;
+      if ((c === 104 || c === 72) && urlAt(text, i)) {
+        // A URL starts mid-word too: the reference blanks it out before splitting words.
+      } else {
+        // Letters repeated 3+ times collapse to one: keep two, drop the second on the third.
+        if (len > 0 && lc === word[len - 1] && cls === LETTER) run++;
+        else run = 1;
+        if (run <= 2) word[len++] = lc;
+        else if (run === 3) len--;
+        i++;
+        continue;
+      }
+    }
+    if (cls === SLOW) return -1;
+    if (len > 0) {
+      const wts = markerWeightsOf(len);
+      if (wts !== undefined) {
+        for (let k = 0; k < acc.length; k++) {
+          const wt = wts[k] as number;
+          acc[k] = (acc[k] as number) + wt;
+          total += wt;
+        }
+      }
+      len = 0;
+    }
+    if (i >= n) return total;
+    if (c === 104 || c === 72) {
+      // Here only at a URL (a plain 'h' is a letter): skip to the next whitespace.
+      i = skipUrl(text, i);
+      if (i < 0) return -1;
+    } else if ((c === 64 || c === 35) && i + 1 < n && isWordUnit(text.charCodeAt(i + 1))) {
+      i = skipTag(text, i + 1);
+      if (i < 0) return -1;
+    } else {
+      i++;
+    }
+  }
+}
+
+function isWordUnit(c: number): boolean {
+  const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+  return cls === LETTER || cls === WORD || cls === SLOW;
+}
+
+/** End of the URL starting at `i` (the reference's `https?:\/\/\S+`), or -1 for the reference. */
+function skipUrl(text: string, i: number): number {
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+    if (cls === SPACE) break;
+    if (cls === SLOW) return -1;
+    j++;
+  }
+  return j;
+}
+
+/** End of the tag body starting at `i` (the reference's `\w+`), or -1 for the reference. */
+function skipTag(text: string, i: number): number {
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+    if (cls === SLOW) return -1;
+    if (cls !== LETTER && cls !== WORD) break;
+    j++;
+  }
+  return j;
+}
+
+const WORD_RE = /[a-zé]+/g;
+
+/** The reference marker vote (see above); same contract as voteByScan, never -1. */
+function voteByRegex(text: string, acc: Float64Array): number {
   let lower = text.toLowerCase();
   if (lower.includes('http') || lower.includes('@') || lower.includes('#')) {
     lower = lower.replace(/https?:\/\/\S+|[@#]\w+/g, ' ');
@@ -114,27 +291,57 @@ function detectLanguage(text: string, hint?: string): { lang: string; confidence
       total += wt;
     }
   }
-  const scores: Record<string, number> = {};
-  LANGS.forEach((lang, k) => {
-    scores[lang] = acc[k] as number;
-  });
+  return total;
+}
+
+/** Source tags repeat (a handful per deployment): normalise each once. Bounded. */
+const HINT_CACHE = new Map<string, string>();
+
+function normalizeHint(hint: string | undefined): string {
+  if (hint === undefined) return 'und';
+  let lang = HINT_CACHE.get(hint);
+  if (lang === undefined) {
+    lang = normalizeLang(hint);
+    if (HINT_CACHE.size >= 1000) HINT_CACHE.clear();
+    HINT_CACHE.set(hint, lang);
+  }
+  return lang;
+}
+
+const acc = new Float64Array(LANGS.length);
+
+/**
+ * Detects the language of a short post. `hint` is the source's tag (any form normalizeLang
+ * accepts); it decides when the text is too short or ambiguous, and breaks near-ties. Confidence
+ * is the winner's share of all marker weight (0 for 'und').
+ */
+function detectLanguage(text: string, hint?: string): { lang: string; confidence: number } {
+  const hinted = normalizeHint(hint);
+  acc.fill(0);
+  let total = voteByScan(text, acc);
+  if (total < 0) {
+    acc.fill(0);
+    total = voteByRegex(text, acc);
+  }
   // A source tag is worth a few marker words: it settles 'id' vs 'ms' on shared vocabulary.
-  if (hinted in scores) scores[hinted] = (scores[hinted] ?? 0) + 2;
+  const hintIndex = LANGS.indexOf(hinted);
+  if (hintIndex >= 0) acc[hintIndex] = (acc[hintIndex] as number) + 2;
 
   let best = 'und';
   let bestScore = 0;
-  for (const lang of LANGS) {
-    const s = scores[lang] ?? 0;
-    if (s > bestScore) {
-      best = lang;
-      bestScore = s;
+  let sum = 0;
+  for (let k = 0; k < LANGS.length; k++) {
+    const score = acc[k] as number;
+    sum += score;
+    if (score > bestScore) {
+      best = LANGS[k] as string;
+      bestScore = score;
     }
   }
-  if (total + (hinted in scores ? 2 : 0) < MIN_EVIDENCE || bestScore === 0) {
+  if (total + (hintIndex >= 0 ? 2 : 0) < MIN_EVIDENCE || bestScore === 0) {
     // Too little text to tell: trust the source's tag, if any, over a guess.
     return hinted !== 'und' ? { lang: hinted, confidence: 0.5 } : { lang: 'und', confidence: 0 };
   }
-  const sum = Object.values(scores).reduce((a, b) => a + b, 0);
   return { lang: best, confidence: Number((bestScore / sum).toFixed(3)) };
 }
 

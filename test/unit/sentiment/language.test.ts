@@ -76,3 +76,39 @@ describe('detectLanguage on short posts', () => {
     );
   });
 });
+
+describe('detectLanguage on edge-case text (decisions recorded before the one-scan rewrite)', () => {
+  // [text, decision without a tag, decision with X's 'in'] as lang:confidence. They cover the
+  // reference's steps: lower-casing (including characters whose lower case is not one ASCII
+  // letter, such as 'İ' and the Kelvin sign), URL and tag blanking mid-word and at Unicode
+  // spaces, collapsing of repeated letters, and 'é' as a word letter.
+  const cases: [string, string, string][] = [
+    ['İNDONESIA gak bisa yg begini', 'id:0.643', 'id:0.688'],
+    ['harga \u212Aopi naik gak karuan bgt', 'id:0.8', 'id:0.833'],
+    ['HTTPS://X.CO/abc gak bisa bgt', 'id:0.75', 'id:0.786'],
+    ['Https://x.co\u3000gak bisa bgt', 'id:0.75', 'id:0.786'],
+    ['http://\u3000gak bisa', 'id:0.667', 'id:0.727'],
+    ['cek http:/x.co gak', 'id:0.75', 'id:0.833'],
+    ['xhttp://a.b/c yg udah', 'id:1', 'id:1'],
+    ['#tag_ok yg udah gak', 'id:0.9', 'id:0.917'],
+    ['abc#def yg udah', 'id:1', 'id:1'],
+    ['@user_1 gak bisa kok', 'id:0.667', 'id:0.714'],
+    ['bangettttt gaaaak bisaaa', 'id:0.692', 'id:0.733'],
+    ['aaa bbb yyyg', 'id:0.75', 'id:0.833'],
+    ['ééé éta téh atuh', 'su:1', 'su:0.867'],
+    ['ÉTA TÉH ATUH euy', 'su:1', 'su:0.9'],
+    ['gak\u00a0bisa\u00a0yg', 'id:0.75', 'id:0.786'],
+    ['gak—bisa“yg”', 'id:0.75', 'id:0.786'],
+    ['ga4k bisa y_g', 'id:0.714', 'id:0.778'],
+    ['𝐠𝐚𝐤 bisa yg', 'id:0.75', 'id:0.8'],
+    ['gak bisa yg\ud83d', 'id:0.75', 'id:0.786'],
+    ['Https://a #b @c d', 'und:0', 'id:0.5'],
+    ['hhh ttt', 'und:0', 'id:0.5'],
+  ];
+  const show = (r: { lang: string; confidence: number }) => `${r.lang}:${r.confidence}`;
+
+  it.each(cases)('%s', (text, untagged, tagged) => {
+    expect(show(detectLanguage(text))).toBe(untagged);
+    expect(show(detectLanguage(text, 'in'))).toBe(tagged);
+  });
+});
