@@ -7,15 +7,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { subscribe, unsubscribe } from '../../lib/alerts/sns.ts';
+import { createSnsSubscriptions } from '../../lib/alerts/sns.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/api/apigw.ts';
 import { createApi } from '../../lib/api/app.ts';
 import { createAuthenticatorFromConfig } from '../../lib/api/auth.ts';
 import { withCors } from '../../lib/api/cors.ts';
-import type { Api, ApiDeps, Subscriptions } from '../../lib/api/types.ts';
+import type { Api, ApiDeps } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
 import { metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -29,16 +30,6 @@ function buildApiHandler(deps: ApiDeps, corsAllowedOrigins: readonly string[] = 
     );
 }
 
-/** In AWS every subscriber is an SNS subscription with a filter policy; locally the outbox reads them. */
-function snsSubscriptions(sns: SNSClient, topicArn: string): Subscriptions {
-  return {
-    subscribe: (sub) => subscribe(sns, topicArn, sub),
-    async unsubscribe(sub) {
-      if (sub.subscriptionArn) await unsubscribe(sns, sub.subscriptionArn);
-    },
-  };
-}
-
 let ready: Promise<ProxyHandler> | undefined;
 
 async function init(): Promise<ProxyHandler> {
@@ -50,8 +41,13 @@ async function init(): Promise<ProxyHandler> {
       authenticator: createAuthenticatorFromConfig(config.auth, repos),
       publicBaseUrl: config.publicBaseUrl,
       operatorTenantId: config.operatorTenantId,
+      // In AWS every subscriber is an SNS subscription with a filter policy; locally the outbox
+      // reads the subscriber list instead.
       subscriptions: config.alertTopicArn
-        ? snsSubscriptions(new SNSClient({ region: config.region }), config.alertTopicArn)
+        ? createSnsSubscriptions(
+            traceAwsClient(new SNSClient({ region: config.region })),
+            config.alertTopicArn,
+          )
         : undefined,
     },
     config.corsAllowedOrigins,
@@ -66,6 +62,7 @@ const handler = middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayPro
   return (await ready)(event);
 })
   .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
-  .use(metricsMiddleware());
+  .use(metricsMiddleware())
+  .use(tracingMiddleware());
 
 export { buildApiHandler, handler };

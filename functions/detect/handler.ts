@@ -16,6 +16,7 @@ import { type Container, loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
+import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 type BucketChange = { tenantId: string; issueId: string; start: string };
@@ -36,7 +37,7 @@ function buildDetectHandler(deps: {
 function createPublisher(config: RuntimeConfig, container: Container): AlertPublisher {
   if (config.alertTopicArn) {
     return createSnsPublisher({
-      sns: new SNSClient({ region: config.region }),
+      sns: traceAwsClient(new SNSClient({ region: config.region })),
       topicArn: config.alertTopicArn,
       baseUrl: config.publicBaseUrl,
     });
@@ -84,6 +85,7 @@ const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchR
   return (await ready)(event);
 })
   .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
-  .use(metricsMiddleware());
+  .use(metricsMiddleware())
+  .use(tracingMiddleware());
 
 export { buildDetectHandler, handler };

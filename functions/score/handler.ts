@@ -3,6 +3,7 @@
  * written back. Thin: parsing, scoring and storage live in lib/.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Mention } from '../../lib/domain/types.ts';
@@ -11,7 +12,8 @@ import { loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
-import { createSentimentAnalyzer } from '../../lib/sentiment/index.ts';
+import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
+import { comprehendAvailableIn, createSentimentAnalyzer } from '../../lib/sentiment/index.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
@@ -37,9 +39,14 @@ let ready: Promise<StreamHandler> | undefined;
 
 async function init(): Promise<StreamHandler> {
   const { config, repos, log } = await loadContainer('score');
+  const comprehendOn = config.comprehendEnabled && comprehendAvailableIn(config.region);
   const analyzer = createSentimentAnalyzer({
     region: config.region,
     comprehendEnabled: config.comprehendEnabled,
+    // Built here rather than in the router only so that it is traced.
+    comprehendClient: comprehendOn
+      ? traceAwsClient(new ComprehendClient({ region: config.region }))
+      : undefined,
   });
   const { scoreMentions } = createScoreUseCase({ mentions: repos.mentions, analyzer });
   return buildScoreHandler({ scoreMentions, log });
@@ -53,6 +60,7 @@ const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchR
   return (await ready)(event);
 })
   .use(injectLambdaContext(lambdaLogger, { resetKeys: true }))
-  .use(metricsMiddleware());
+  .use(metricsMiddleware())
+  .use(tracingMiddleware());
 
 export { buildScoreHandler, handler };

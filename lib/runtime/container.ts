@@ -10,6 +10,7 @@ import { createRepositories } from '../storage/repositories.ts';
 import { loadConfig, type RuntimeConfig } from './config.ts';
 import type { Env } from './env.ts';
 import { createLog, type Log } from './log.ts';
+import { traceAwsClient } from './tracing.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -29,12 +30,15 @@ async function resolveCursorSecret(config: RuntimeConfig): Promise<string | unde
 
 async function buildContainer(env: Env, scope: string): Promise<Container> {
   const config = loadConfig(env);
-  const doc = createDocumentClient({
-    region: config.region,
-    ...(config.dynamoEndpoint
-      ? { endpoint: config.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }
-      : {}),
-  });
+  // Traced in Lambda only; the document client shares its base client's middleware stack.
+  const doc = traceAwsClient(
+    createDocumentClient({
+      region: config.region,
+      ...(config.dynamoEndpoint
+        ? { endpoint: config.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }
+        : {}),
+    }),
+  );
   const cursorSecret = await resolveCursorSecret(config);
   const repos = createRepositories({
     doc,
