@@ -14,6 +14,18 @@ interface FeatureSpec {
   charMaxN: number;
   /** Characters of the normalised text used for character n-grams; bounds cost on long articles. */
   charLimit: number;
+  /**
+   * log2 of a separate hash space for character n-grams, placed after the word buckets, so
+   * characters never collide with words. Absent: characters share the word buckets.
+   */
+  charBits?: number;
+  /** Multiplies the character block's values (it is L2-normalised on its own); default 1. */
+  charWeight?: number;
+}
+
+/** Number of weight rows (buckets) a spec needs: the word space plus any own character space. */
+function bucketCount(spec: FeatureSpec): number {
+  return (1 << spec.bits) + (spec.charBits ? 1 << spec.charBits : 0);
 }
 
 interface Features {
@@ -29,6 +41,7 @@ const NEG_CODE = NEG_PREFIX.charCodeAt(0);
 const WORD_SEED = 0x9e3779b1 | 0;
 const BIGRAM_SEED = 0x85ebca6b | 0;
 const CHAR_SEED = 0xc2b2ae35 | 0;
+const TRIGRAM_SEED = 0x27d4eb2f | 0;
 const FNV_PRIME = 0x01000193;
 
 function fnv(str: string, seed: number): number {
@@ -53,6 +66,8 @@ const GOLDEN = 0x9e3779b1 | 0;
 
 function createExtractor(spec: FeatureSpec) {
   const shift = 32 - spec.bits;
+  const charShift = 32 - (spec.charBits ?? spec.bits);
+  const charOffset = spec.charBits ? 1 << spec.bits : 0;
   let idx = new Int32Array(4096);
   let val = new Float32Array(4096);
   let wordHashes = new Int32Array(256);
@@ -103,6 +118,17 @@ function createExtractor(spec: FeatureSpec) {
         idx[n++] = Math.imul(Math.imul(h, FNV_PRIME), GOLDEN) >>> shift;
       }
     }
+    if (spec.wordMaxN >= 3) {
+      for (let i = 2; i < tokens.length; i++) {
+        const h =
+          Math.imul(
+            Math.imul((wordHashes[i - 2] as number) ^ TRIGRAM_SEED, FNV_PRIME) ^
+              (wordHashes[i - 1] as number),
+            FNV_PRIME,
+          ) ^ (wordHashes[i] as number);
+        idx[n++] = Math.imul(Math.imul(h, FNV_PRIME), GOLDEN) >>> shift;
+      }
+    }
     const wordCount = n;
 
     const len = plain.length;
@@ -111,7 +137,7 @@ function createExtractor(spec: FeatureSpec) {
       for (let k = 0; k < spec.charMaxN && i + k < len; k++) {
         h ^= plain.charCodeAt(i + k);
         h = Math.imul(h, FNV_PRIME);
-        if (k + 1 >= spec.charMinN) idx[n++] = Math.imul(h, GOLDEN) >>> shift;
+        if (k + 1 >= spec.charMinN) idx[n++] = charOffset + (Math.imul(h, GOLDEN) >>> charShift);
       }
     }
     const charCount = n - wordCount;
@@ -119,7 +145,7 @@ function createExtractor(spec: FeatureSpec) {
     // Each block is L2-normalised on its own so long texts' many character n-grams do not drown
     // the word features.
     const wv = wordCount > 0 ? 1 / Math.sqrt(wordCount) : 0;
-    const cv = charCount > 0 ? 1 / Math.sqrt(charCount) : 0;
+    const cv = charCount > 0 ? (spec.charWeight ?? 1) / Math.sqrt(charCount) : 0;
     val.fill(wv, 0, wordCount);
     val.fill(cv, wordCount, n);
     return { idx, val, length: n, tokens };
@@ -129,4 +155,4 @@ function createExtractor(spec: FeatureSpec) {
 }
 
 export type { FeatureSpec, Features };
-export { createExtractor };
+export { bucketCount, createExtractor };

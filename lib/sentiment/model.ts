@@ -3,7 +3,7 @@
  * int8 and stored base64 in one JSON artifact (models/sentiment-id.json) with its manifest.
  */
 import { ValidationError } from '../domain/errors.ts';
-import { createExtractor, type FeatureSpec } from './features.ts';
+import { bucketCount, createExtractor, type FeatureSpec } from './features.ts';
 
 /** Classes the built-in model predicts, in weight order. It never predicts MIXED. */
 const MODEL_LABELS = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
@@ -29,16 +29,26 @@ interface ModelManifest {
   weightsSha256: string;
 }
 
+/**
+ * Format 2 stores only the buckets with a non-zero weight: with 2^20 buckets about five in six
+ * are all zero after int8 quantisation (never seen in training, or too small to survive), and a
+ * dense table would be 4 MB of base64 that every cold start decodes.
+ */
 interface ModelArtifact {
-  format: 'pantau-sentiment-linear/1';
+  format: 'pantau-sentiment-linear/1' | 'pantau-sentiment-linear/2';
   manifest: ModelManifest;
   labels: readonly string[];
   features: FeatureSpec;
   bias: number[];
   /** Multiply an int8 weight by this to get the float weight. */
   scale: number;
-  /** base64 of Int8Array, `[bucket * NUM_CLASSES + class]`. */
+  /**
+   * base64 of Int8Array, `[row * NUM_CLASSES + class]`. Format 1: every bucket is a row.
+   * Format 2: only the buckets set in `rowMask`, in bucket order.
+   */
   weights: string;
+  /** Format 2: base64 bitmap, bit `b & 7` of byte `b >> 3` set when bucket b has a row. */
+  rowMask?: string;
 }
 
 interface LinearModel {
@@ -50,13 +60,84 @@ interface LinearModel {
   lastTokens(): readonly string[];
 }
 
-function decodeWeights(b64: string): Int8Array {
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let x = b; x !== 0; x &= x - 1) n++;
+  return n;
+});
+
+function decodeBase64(b64: string): Uint8Array {
   const buf = Buffer.from(b64, 'base64');
-  return new Int8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** The dense `[bucket * NUM_CLASSES + class]` table of either format. */
+function denseWeights(artifact: ModelArtifact): Int8Array {
+  const buckets = bucketCount(artifact.features);
+  const packed = decodeBase64(artifact.weights);
+  const stored = new Int8Array(packed.buffer, packed.byteOffset, packed.byteLength);
+  if (artifact.format === 'pantau-sentiment-linear/1') {
+    if (stored.length !== buckets * NUM_CLASSES) {
+      throw new ValidationError(
+        `Model has ${stored.length} weights, expected ${buckets * NUM_CLASSES}`,
+      );
+    }
+    return stored;
+  }
+  const mask = decodeBase64(artifact.rowMask ?? '');
+  if (mask.length !== Math.ceil(buckets / 8)) {
+    throw new ValidationError(
+      `Model row mask has ${mask.length} bytes, expected ${Math.ceil(buckets / 8)}`,
+    );
+  }
+  let rows = 0;
+  for (let i = 0; i < mask.length; i++) rows += POPCOUNT[mask[i] as number] as number;
+  if (stored.length !== rows * NUM_CLASSES) {
+    throw new ValidationError(
+      `Model has ${stored.length} weights, expected ${rows * NUM_CLASSES} for ${rows} rows`,
+    );
+  }
+  const dense = new Int8Array(buckets * NUM_CLASSES);
+  let k = 0;
+  // Runs once per cold start, mostly before the JIT kicks in: visit set bits only.
+  for (let byteIndex = 0; byteIndex < mask.length; byteIndex++) {
+    let byte = mask[byteIndex] as number;
+    while (byte !== 0) {
+      const low = byte & -byte;
+      byte ^= low;
+      const base = ((byteIndex << 3) | (31 - Math.clz32(low))) * NUM_CLASSES;
+      dense[base] = stored[k++] as number;
+      dense[base + 1] = stored[k++] as number;
+      dense[base + 2] = stored[k++] as number;
+    }
+  }
+  return dense;
+}
+
+/** Format 2's packing of a dense int8 table: the row mask and the non-zero rows. */
+function packWeights(dense: Int8Array): { rowMask: Uint8Array; rows: Int8Array } {
+  const buckets = dense.length / NUM_CLASSES;
+  const rowMask = new Uint8Array(Math.ceil(buckets / 8));
+  const kept: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const base = b * NUM_CLASSES;
+    if (dense[base] === 0 && dense[base + 1] === 0 && dense[base + 2] === 0) continue;
+    rowMask[b >> 3] = (rowMask[b >> 3] as number) | (1 << (b & 7));
+    kept.push(b);
+  }
+  const rows = new Int8Array(kept.length * NUM_CLASSES);
+  kept.forEach((b, i) => {
+    for (let c = 0; c < NUM_CLASSES; c++)
+      rows[i * NUM_CLASSES + c] = dense[b * NUM_CLASSES + c] as number;
+  });
+  return { rowMask, rows };
 }
 
 function fromArtifact(artifact: ModelArtifact): LinearModel {
-  if (artifact.format !== 'pantau-sentiment-linear/1') {
+  if (
+    artifact.format !== 'pantau-sentiment-linear/1' &&
+    artifact.format !== 'pantau-sentiment-linear/2'
+  ) {
     throw new ValidationError(`Unknown sentiment model format '${String(artifact.format)}'`);
   }
   if (artifact.labels.join(',') !== MODEL_LABELS.join(',')) {
@@ -64,16 +145,11 @@ function fromArtifact(artifact: ModelArtifact): LinearModel {
       `Model labels ${artifact.labels.join(',')} do not match ${MODEL_LABELS.join(',')}`,
     );
   }
-  const weights = decodeWeights(artifact.weights);
-  const expected = (1 << artifact.features.bits) * NUM_CLASSES;
-  if (weights.length !== expected) {
-    throw new ValidationError(`Model has ${weights.length} weights, expected ${expected}`);
-  }
   return fromWeights(
     artifact.manifest,
     artifact.features,
     Float64Array.from(artifact.bias),
-    weights,
+    denseWeights(artifact),
     artifact.scale,
   );
 }
@@ -133,4 +209,4 @@ function argmax(p: ArrayLike<number>): number {
 }
 
 export type { DatasetEntry, LinearModel, ModelArtifact, ModelLabel, ModelManifest };
-export { argmax, fromArtifact, fromWeights, MODEL_LABELS, NUM_CLASSES, softmax };
+export { argmax, fromArtifact, fromWeights, MODEL_LABELS, NUM_CLASSES, packWeights, softmax };

@@ -7,12 +7,16 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** CI clones the repo next to shared/, so the data lives at ../shared/data from the repo root. */
 const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '../shared/data');
 const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models/sentiment-id.json');
+/** Pantau's authored policy-domain posts (see models/README.md). */
+const POLICY_FILE = join(REPO_ROOT, 'models/pantau-policy-id.tsv');
 
 interface CliArgs {
   data: string;
   extra?: string;
   out: string;
   model: string;
+  /** Train on Pantau's authored policy-domain set too (the shipped model does). */
+  policy: boolean;
   help: boolean;
 }
 
@@ -21,6 +25,7 @@ function parseArgs(argv: string[]): CliArgs {
     data: DEFAULT_DATA_DIR,
     out: DEFAULT_MODEL_PATH,
     model: DEFAULT_MODEL_PATH,
+    policy: true,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -46,6 +51,10 @@ function parseArgs(argv: string[]): CliArgs {
       case '--model':
         args.model = resolve(value());
         break;
+      case '--no-policy':
+        if (inline !== undefined) throw new ValidationError(`${flag} takes no value`);
+        args.policy = false;
+        break;
       case '-h':
       case '--help':
         args.help = true;
@@ -58,4 +67,4 @@ function parseArgs(argv: string[]): CliArgs {
 }
 
 export type { CliArgs };
-export { DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, parseArgs, REPO_ROOT };
+export { DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, POLICY_FILE, parseArgs, REPO_ROOT };

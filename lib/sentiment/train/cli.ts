@@ -1,15 +1,16 @@
 /**
  * `npm run train:sentiment [-- --data DIR] [--extra corrections.tsv] [--out FILE]`
- * Trains the built-in model from SmSA (minus the seeded dev slice), NusaX train and IndoLEM, plus
- * optional corrections, and writes the versioned artifact. Same data and seed give the same bytes.
+ * Trains the built-in model from SmSA (minus the seeded dev slice), NusaX train, IndoLEM and
+ * Pantau's authored policy-domain posts, plus optional corrections, and writes the versioned artifact. Same data and seed give the same bytes.
  */
 import { writeFileSync } from 'node:fs';
 import { errorMessage } from '../../domain/errors.ts';
-import { parseArgs } from './args.ts';
+import { POLICY_FILE, parseArgs } from './args.ts';
 import { buildArtifact, DEFAULT_TRAIN_OPTIONS, loadTrainingData } from './pipeline.ts';
 
-const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE]
+const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE] [--no-policy]
   --data DIR    dataset folder (default ../shared/data from the repo root)
+  --no-policy   leave out Pantau's authored policy-domain set (models/pantau-policy-id.tsv)
   --extra FILE  corrections TSV, one 'text<TAB>label' a line (POSITIVE|NEGATIVE|NEUTRAL; MIXED skipped)
   --out FILE    artifact path (default models/sentiment-id.json)`;
 
@@ -20,7 +21,10 @@ function main(argv: string[]): number {
     return 0;
   }
   const started = Date.now();
-  const data = loadTrainingData(args.data, DEFAULT_TRAIN_OPTIONS.seed, args.extra);
+  const data = loadTrainingData(args.data, DEFAULT_TRAIN_OPTIONS.seed, {
+    extraFile: args.extra,
+    policyFile: args.policy ? POLICY_FILE : undefined,
+  });
   const artifact = buildArtifact(data);
   const json = `${JSON.stringify(artifact)}\n`;
   writeFileSync(args.out, json);

@@ -185,6 +185,28 @@ function evalOnlyEntry(name: string, files: string[], raw: string, rows: number)
  * counted as skipped; any other malformed line is an error naming the line.
  */
 function loadExtra(path: string): LoadedDataset & { skippedMixed: number } {
+  return loadLabelledTsv(path, 'corrections', 'Pantau users’ corrections', '');
+}
+
+/**
+ * Pantau's own labelled policy-domain posts (models/pantau-policy-id.tsv): written for Pantau,
+ * same format as the corrections, same licence as the repository.
+ */
+function loadPantauPolicy(path: string): LoadedDataset {
+  return loadLabelledTsv(
+    path,
+    'pantau-policy-id',
+    'Apache-2.0 (authored for Pantau; see models/README.md)',
+    'Pantau project, models/pantau-policy-id.tsv',
+  );
+}
+
+function loadLabelledTsv(
+  path: string,
+  name: string,
+  licence: string,
+  citation: string,
+): LoadedDataset & { skippedMixed: number } {
   const raw = readText(path);
   const examples: Example[] = [];
   let skippedMixed = 0;
@@ -202,12 +224,12 @@ function loadExtra(path: string): LoadedDataset & { skippedMixed: number } {
   });
   return {
     entry: {
-      name: 'corrections',
+      name,
       files: [path.split('/').pop() ?? path],
       sha256: sha256Of([raw]),
       rows: examples.length,
-      licence: 'Pantau users’ corrections',
-      citation: '',
+      licence,
+      citation,
     },
     examples,
     skippedMixed,
@@ -257,6 +279,7 @@ export {
   loadIkn,
   loadIndolem,
   loadNusax,
+  loadPantauPolicy,
   loadSmsa,
   loadVaccines,
   seededRandom,

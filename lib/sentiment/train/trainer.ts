@@ -2,8 +2,14 @@
  * Multinomial logistic regression trained with AdaGrad over hashed features, class-weighted so the
  * small neutral class counts as much as the others (the target is macro-F1). Deterministic: one
  * seeded shuffle per epoch and plain float arithmetic.
+ *
+ * Optional NB-LR (Wang & Manning 2012): each class's features are scaled by that class's
+ * log-count ratio r_c (how much more often a bucket occurs in class-c documents than in the
+ * others). The logit is then b_c + Σ_j v_j · r_c[j] · u_c[j], so the exported weight of bucket j
+ * for class c is r_c[j] · u_c[j]: an NB-LR model scores exactly like a plain linear model, and
+ * the artifact format and the scoring code do not change.
  */
-import { createExtractor, type FeatureSpec } from '../features.ts';
+import { bucketCount, createExtractor, type FeatureSpec } from '../features.ts';
 import { MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
 import { type Example, seededRandom, shuffleInPlace } from './data.ts';
 
@@ -20,6 +26,17 @@ interface TrainOptions {
    * average of a noisy SGD path generalises better than its end point.
    */
   averageEpochs?: number;
+  /**
+   * NB-LR: additive smoothing of the per-class document counts behind the log-count ratios.
+   * 0 or absent = plain logistic regression.
+   */
+  nbAlpha?: number;
+  /**
+   * Number of models trained on differently seeded shuffles whose weights are averaged (1 or
+   * absent = one model). Averaging linear models' weights equals averaging their logits, so the
+   * ensemble ships as one model at no scoring cost.
+   */
+  seeds?: number;
 }
 
 interface TrainedWeights {
@@ -37,25 +54,97 @@ function labelIndex(label: ModelLabel): number {
   return MODEL_LABELS.indexOf(label);
 }
 
-function train(examples: Example[], opts: TrainOptions): TrainedWeights {
-  const { extract } = createExtractor(opts.spec);
-  const docs: Encoded[] = examples.map((e) => {
+/** Features of every example, copied out of the extractor's reused buffers. */
+function encode(examples: readonly Example[], spec: FeatureSpec): Encoded[] {
+  const { extract } = createExtractor(spec);
+  return examples.map((e) => {
     const f = extract(e.text);
     return { idx: f.idx.slice(0, f.length), val: f.val.slice(0, f.length), y: labelIndex(e.label) };
   });
+}
 
+/**
+ * Per-class log-count ratios over binarised features, `[bucket * NUM_CLASSES + class]`:
+ * r_c = log((p_c / |p_c|₁) / (q_c / |q_c|₁)), p_c = α + documents of class c holding the bucket,
+ * q_c = α + documents of the other classes holding it.
+ */
+function logCountRatios(docs: readonly Encoded[], spec: FeatureSpec, alpha: number): Float32Array {
+  const buckets = bucketCount(spec);
+  const counts = new Float64Array(buckets * NUM_CLASSES);
+  const stamp = new Int32Array(buckets).fill(-1);
+  docs.forEach((d, di) => {
+    for (let i = 0; i < d.idx.length; i++) {
+      const j = d.idx[i] as number;
+      if (stamp[j] === di) continue;
+      stamp[j] = di;
+      const k = j * NUM_CLASSES + d.y;
+      counts[k] = (counts[k] as number) + 1;
+    }
+  });
+  const total = new Float64Array(NUM_CLASSES);
+  for (let j = 0; j < buckets; j++) {
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      total[c] = (total[c] as number) + (counts[j * NUM_CLASSES + c] as number) + alpha;
+    }
+  }
+  const all = total.reduce((a, b) => a + b, 0);
+  const r = new Float32Array(buckets * NUM_CLASSES);
+  for (let j = 0; j < buckets; j++) {
+    let rowSum = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) rowSum += (counts[j * NUM_CLASSES + c] as number) + alpha;
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const p = (counts[j * NUM_CLASSES + c] as number) + alpha;
+      const q = rowSum - p;
+      const tc = total[c] as number;
+      r[j * NUM_CLASSES + c] = Math.log(p / tc / (q / (all - tc)));
+    }
+  }
+  return r;
+}
+
+function train(examples: Example[], opts: TrainOptions): TrainedWeights {
+  return trainEncoded(encode(examples, opts.spec), opts);
+}
+
+/** Training on already encoded documents (the tuning scripts encode once per feature spec). */
+function trainEncoded(docs: readonly Encoded[], opts: TrainOptions): TrainedWeights {
+  const seeds = Math.max(1, opts.seeds ?? 1);
+  const ratios =
+    opts.nbAlpha && opts.nbAlpha > 0 ? logCountRatios(docs, opts.spec, opts.nbAlpha) : undefined;
+  if (seeds === 1) return trainOne(docs, opts, opts.seed, ratios);
+  const size = bucketCount(opts.spec) * NUM_CLASSES;
+  const wSum = new Float64Array(size);
+  const bSum = new Float64Array(NUM_CLASSES);
+  for (let s = 0; s < seeds; s++) {
+    const one = trainOne(docs, opts, opts.seed + s, ratios);
+    for (let j = 0; j < size; j++) wSum[j] = (wSum[j] as number) + (one.weights[j] as number);
+    for (let c = 0; c < NUM_CLASSES; c++) bSum[c] = (bSum[c] as number) + (one.bias[c] as number);
+  }
+  const weights = new Float32Array(size);
+  for (let j = 0; j < size; j++) weights[j] = (wSum[j] as number) / seeds;
+  return { bias: bSum.map((b) => b / seeds), weights };
+}
+
+function trainOne(
+  docs: readonly Encoded[],
+  opts: TrainOptions,
+  seed: number,
+  ratios: Float32Array | undefined,
+): TrainedWeights {
   const counts = new Float64Array(NUM_CLASSES);
   for (const d of docs) counts[d.y] = (counts[d.y] as number) + 1;
   const classWeight = Array.from(counts, (c) =>
     c === 0 ? 0 : (docs.length / (NUM_CLASSES * c)) ** opts.balance,
   );
 
-  const size = (1 << opts.spec.bits) * NUM_CLASSES;
+  const size = bucketCount(opts.spec) * NUM_CLASSES;
+  // Without NB scaling every ratio is 1 and u is the weight itself.
+  const r = ratios ?? new Float32Array(size).fill(1);
   const w = new Float32Array(size);
   const g2 = new Float32Array(size);
   const bias = new Float64Array(NUM_CLASSES);
   const biasG2 = new Float64Array(NUM_CLASSES);
-  const random = seededRandom(opts.seed);
+  const random = seededRandom(seed);
   const order = docs.map((_, i) => i);
   const p = new Float64Array(NUM_CLASSES);
   const grad = new Float64Array(NUM_CLASSES);
@@ -73,7 +162,8 @@ function train(examples: Example[], opts: TrainOptions): TrainedWeights {
       for (let c = 0; c < NUM_CLASSES; c++) {
         let z = bias[c] as number;
         for (let i = 0; i < d.idx.length; i++) {
-          z += (d.val[i] as number) * (w[(d.idx[i] as number) * NUM_CLASSES + c] as number);
+          const j = (d.idx[i] as number) * NUM_CLASSES + c;
+          z += (d.val[i] as number) * (r[j] as number) * (w[j] as number);
         }
         p[c] = z;
         if (z > max) max = z;
@@ -99,7 +189,7 @@ function train(examples: Example[], opts: TrainOptions): TrainedWeights {
           const j = base + c;
           const wj = w[j] as number;
           // L2 applied lazily, only to the weights a document touches.
-          const g = (grad[c] as number) * v + opts.l2 * wj;
+          const g = (grad[c] as number) * v * (r[j] as number) + opts.l2 * wj;
           const acc = (g2[j] as number) + g * g;
           g2[j] = acc;
           w[j] = wj - (opts.learningRate * g) / Math.sqrt(acc + eps);
@@ -116,6 +206,8 @@ function train(examples: Example[], opts: TrainOptions): TrainedWeights {
     for (let j = 0; j < size; j++) w[j] = (wSum[j] as number) / k;
     for (let c = 0; c < NUM_CLASSES; c++) bias[c] = (bSum[c] as number) / k;
   }
+  // Fold the NB ratios into the weights so the model scores as a plain linear model.
+  if (ratios) for (let j = 0; j < size; j++) w[j] = (w[j] as number) * (ratios[j] as number);
   return { bias, weights: w };
 }
 
@@ -132,5 +224,5 @@ function quantize(weights: Float32Array): { q: Int8Array; scale: number } {
   return { q, scale };
 }
 
-export type { TrainedWeights, TrainOptions };
-export { quantize, train };
+export type { Encoded, TrainedWeights, TrainOptions };
+export { encode, logCountRatios, quantize, train, trainEncoded };

@@ -6,7 +6,13 @@ import { fromArtifact, type ModelArtifact } from '../../../lib/sentiment/model.t
 import artifactJson from '../../../models/sentiment-id.json' with { type: 'json' };
 
 const artifact = artifactJson as unknown as ModelArtifact;
-const SHIPPABLE = new Set(['smsa', 'nusax-senti-id/train', 'indolem-sentiment', 'corrections']);
+const SHIPPABLE = new Set([
+  'smsa',
+  'nusax-senti-id/train',
+  'indolem-sentiment',
+  'pantau-policy-id',
+  'corrections',
+]);
 
 /** Clear cases a useful model must get right; informal spelling on purpose. */
 const CLEAR: [string, 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL'][] = [

@@ -46,6 +46,7 @@ function tinyData(): TrainingData {
   ];
   return {
     train,
+    smsaTrain: train,
     smsaDev: [],
     nusaxValid: [],
     datasets: [
