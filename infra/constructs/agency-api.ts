@@ -134,7 +134,8 @@ class AgencyApi extends Construct {
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ManageAlertSubscriptions',
-        actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+        // ConfirmSubscription: email subscribers are confirmed with authenticated unsubscribe.
+        actions: ['sns:ConfirmSubscription', 'sns:Subscribe', 'sns:Unsubscribe'],
         resources: [props.alertTopic.topicArn],
       }),
     );

@@ -5,8 +5,11 @@ export type { OutboxDelivery } from './outbox.ts';
 export { createOutboxPublisher, subscriberMatches } from './outbox.ts';
 export {
   buildFilterPolicy,
+  confirmSubscription,
   createSnsPublisher,
+  createSnsSubscriptions,
   messageAttributes,
+  parseConfirmation,
   snsSubject,
   subscribe,
   unsubscribe,

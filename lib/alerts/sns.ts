@@ -3,12 +3,14 @@
  * subscribers by filter policies on the message attributes tenant, issue and severity.
  */
 import {
+  ConfirmSubscriptionCommand,
   PublishCommand,
   type SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { PantauError } from '../domain/errors.ts';
+import type { Subscriptions } from '../api/types.ts';
+import { PantauError, ValidationError } from '../domain/errors.ts';
 import type { AlertPublisher } from '../domain/ports.ts';
 import type { Alert, Subscriber } from '../domain/types.ts';
 import { levelRank } from '../domain/types.ts';
@@ -114,10 +116,96 @@ async function unsubscribe(sns: SNSClient, subscriptionArn: string): Promise<voi
   await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
 }
 
+/** What the confirmation link in SNS's "Subscription Confirmation" email carries. */
+export interface SubscriptionConfirmation {
+  token: string;
+  /** The topic named in the link; absent when only the token was pasted. */
+  topicArn?: string;
+}
+
+const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const TOKEN = /^[A-Za-z0-9]{16,2048}$/;
+
+function invalidConfirmation(message: string): ValidationError {
+  return new ValidationError(message, [{ field: 'body.confirmation', message }]);
+}
+
+/**
+ * Reads what an official pastes: the whole confirmation link from the email
+ * (`https://sns.<region>.amazonaws.com/confirmation.html?TopicArn=…&Token=…`) or its token.
+ */
+function parseConfirmation(input: string): SubscriptionConfirmation {
+  const text = input.trim();
+  if (TOKEN.test(text)) return { token: text };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidConfirmation('must be the confirmation link from the AWS email, or its Token');
+  }
+  if (url.protocol !== 'https:' || !SNS_HOST.test(url.hostname)) {
+    throw invalidConfirmation('must be an https://sns.<region>.amazonaws.com confirmation link');
+  }
+  const token = url.searchParams.get('Token') ?? '';
+  if (!TOKEN.test(token)) throw invalidConfirmation('the link carries no valid Token');
+  return { token, topicArn: url.searchParams.get('TopicArn') ?? undefined };
+}
+
+/**
+ * Confirms an email subscription with AuthenticateOnUnsubscribe, so the unsubscribe link in every
+ * alert email needs AWS credentials: a forwarded alert cannot silence the official who got it.
+ * Returns the confirmed subscription's ARN.
+ */
+async function confirmSubscription(
+  sns: SNSClient,
+  topicArn: string,
+  confirmation: SubscriptionConfirmation,
+): Promise<string> {
+  if (confirmation.topicArn !== undefined && confirmation.topicArn !== topicArn) {
+    throw invalidConfirmation("the link is for another SNS topic than this deployment's alerts");
+  }
+  try {
+    const out = await sns.send(
+      new ConfirmSubscriptionCommand({
+        TopicArn: topicArn,
+        Token: confirmation.token,
+        AuthenticateOnUnsubscribe: 'true',
+      }),
+    );
+    if (!out.SubscriptionArn) {
+      throw new PantauError('confirm_failed', 'SNS confirmed nothing (no SubscriptionArn)');
+    }
+    return out.SubscriptionArn;
+  } catch (err) {
+    // SNS answers an expired, used-up or foreign token with InvalidParameter / NotFound.
+    const name = (err as { name?: string }).name;
+    if (name === 'InvalidParameterException' || name === 'NotFoundException') {
+      throw invalidConfirmation(
+        'SNS rejected the token: it is wrong or expired (links last 3 days); add the subscriber again for a new email',
+      );
+    }
+    throw err;
+  }
+}
+
+/** The API's subscription port over SNS: subscribe on add, unsubscribe on remove, confirm email. */
+function createSnsSubscriptions(sns: SNSClient, topicArn: string): Subscriptions {
+  return {
+    subscribe: (sub) => subscribe(sns, topicArn, sub),
+    async unsubscribe(sub) {
+      if (sub.subscriptionArn) await unsubscribe(sns, sub.subscriptionArn);
+    },
+    confirm: (_sub, confirmation) => confirmSubscription(sns, topicArn, confirmation),
+  };
+}
+
 export {
   buildFilterPolicy,
+  confirmSubscription,
   createSnsPublisher,
+  createSnsSubscriptions,
   messageAttributes,
+  parseConfirmation,
   snsSubject,
   subscribe,
   unsubscribe,

@@ -309,6 +309,13 @@ const subscriber = z.object({
   minLevel: alertLevel,
   lang: z.enum(['id', 'en']),
   createdAt: z.string(),
+  /** `pending`: an email that still needs its confirmation link (AWS only). */
+  confirmation: z.enum(['not-needed', 'pending', 'confirmed']),
+  confirmedAt: z.string().optional(),
+});
+
+const subscriberConfirmBody = z.strictObject({
+  confirmation: z.string().min(1).max(4096),
 });
 
 const sourceStatus = z.object({
@@ -398,6 +405,7 @@ export {
   statsQuery,
   subscriber,
   subscriberBody,
+  subscriberConfirmBody,
   subscriberPath,
   tenant,
   tenantCreateBody,

@@ -2,6 +2,7 @@
  * The framework-free HTTP contract shared by the Lambda adapter (API Gateway proxy events) and
  * the node:http adapter (local server, tests, benchmarks). Routes only ever see these shapes.
  */
+import type { SubscriptionConfirmation } from '../alerts/sns.ts';
 import type { Repositories, SentimentAnalyzer } from '../domain/ports.ts';
 import type { Subscriber } from '../domain/types.ts';
 import type { Log } from '../runtime/log.ts';
@@ -41,6 +42,11 @@ export interface Subscriptions {
   /** Returns the delivery subscription's id (an SNS subscription ARN) to keep with the subscriber. */
   subscribe(sub: Subscriber): Promise<string | undefined>;
   unsubscribe(sub: Subscriber): Promise<void>;
+  /**
+   * Confirms an email subscription with the token from AWS's confirmation email, with
+   * authenticated unsubscribe; returns the subscription's ARN.
+   */
+  confirm(sub: Subscriber, confirmation: SubscriptionConfirmation): Promise<string>;
 }
 
 export interface ApiDeps {

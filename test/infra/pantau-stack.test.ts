@@ -557,7 +557,15 @@ describe('Construct: AgencyApi', () => {
       'cognito-idp:DescribeUserPoolClient',
     ]);
     const subs = statements.find((s) => s.Sid === 'ManageAlertSubscriptions');
-    expect(actionsOf(subs as Statement)).toEqual(['sns:Subscribe', 'sns:Unsubscribe']);
+    expect(actionsOf(subs as Statement)).toEqual([
+      'sns:ConfirmSubscription',
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+    ]);
+    const alertTopic = Object.keys(
+      jkt.template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Pantau' } }),
+    )[0];
+    expect(subs?.Resource).toEqual({ Ref: alertTopic });
     const secret = statements.find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
     expect(secret?.Resource).toEqual({ Ref: refTo(jkt.template, 'AWS::SecretsManager::Secret') });
   });

@@ -46,6 +46,8 @@ interface ApiClient {
     body: Pick<Subscriber, 'channel' | 'address' | 'minLevel' | 'lang'>,
   ): Promise<Subscriber>;
   removeSubscriber(issueId: string, subId: string): Promise<void>;
+  /** Confirms an email subscriber with the link from AWS's confirmation email. */
+  confirmSubscriber(issueId: string, subId: string, confirmation: string): Promise<Subscriber>;
 }
 
 function queryString(q: Query): string {
@@ -118,6 +120,10 @@ function createApiClient(opts: {
     addSubscriber: (issueId, body) => call('POST', `/v1/issues/${enc(issueId)}/subscribers`, body),
     removeSubscriber: (issueId, subId) =>
       call('DELETE', `/v1/issues/${enc(issueId)}/subscribers/${enc(subId)}`),
+    confirmSubscriber: (issueId, subId, confirmation) =>
+      call('POST', `/v1/issues/${enc(issueId)}/subscribers/${enc(subId)}/confirm`, {
+        confirmation,
+      }),
   };
 }
 

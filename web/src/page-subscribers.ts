@@ -62,12 +62,55 @@ async function renderSubscribers(
   );
 }
 
+/**
+ * An email subscription confirmed by clicking AWS's link can be cancelled by anyone holding a
+ * forwarded alert; pasting the link here confirms it with authenticated unsubscribe instead.
+ */
+function confirmForm(ctx: ViewContext, s: Subscriber): HTMLElement {
+  const id = `confirm-${s.id}`;
+  const input = h('input', {
+    id,
+    type: 'url',
+    required: true,
+    autocomplete: 'off',
+    maxlength: 4096,
+    placeholder: 'https://sns.…amazonaws.com/confirmation.html?…',
+    'aria-describedby': `${id}-help`,
+  });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  return h(
+    'form',
+    {
+      class: 'sub-confirm',
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        error.textContent = '';
+        try {
+          await ctx.api.confirmSubscriber(s.issueId, s.id, input.value.trim());
+          ctx.announce(t('confirmed'));
+          ctx.rerender();
+        } catch (err) {
+          error.textContent = errorText(err);
+        }
+      },
+    },
+    h('label', { for: id }, t('confirmLinkLabel', { address: s.address })),
+    input,
+    h('span', { id: `${id}-help`, class: 'muted small' }, t('confirmLinkHelp')),
+    h('button', { type: 'submit', class: 'button button-small' }, t('confirmAction')),
+    error,
+  );
+}
+
 function subscriberRow(ctx: ViewContext, s: Subscriber, issueName: string): HTMLElement {
   return h(
     'li',
     { class: 'sub-row' },
     h('span', { class: 'sub-channel' }, t(s.channel)),
     h('span', { class: 'sub-address' }, s.address),
+    s.confirmation === 'pending'
+      ? h('span', { class: 'badge badge-pending' }, t('pendingConfirmation'))
+      : undefined,
     h('span', {}, `${t('minLevel')} `, levelBadge(s.minLevel)),
     h('span', { class: 'muted' }, s.lang === 'id' ? t('langId') : t('langEn')),
     h(
@@ -92,6 +135,7 @@ function subscriberRow(ctx: ViewContext, s: Subscriber, issueName: string): HTML
       },
       t('remove'),
     ),
+    s.confirmation === 'pending' ? confirmForm(ctx, s) : undefined,
   );
 }
 

@@ -12,8 +12,13 @@ import type {
   Issue,
   Mention,
   SentimentLabel,
-  Subscriber,
+  Subscriber as StoredSubscriber,
 } from '../../lib/domain/types.ts';
+
+/** A subscriber as the API shows it: no SNS ARN, and whether an email awaits confirmation. */
+type Subscriber = Omit<StoredSubscriber, 'subscriptionArn'> & {
+  confirmation: 'not-needed' | 'pending' | 'confirmed';
+};
 
 interface Stats {
   issueId: string;

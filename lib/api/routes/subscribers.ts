@@ -1,5 +1,6 @@
 /** Subscribers: who gets an issue's alerts, by SMS or email, from which level up. */
-import { NotFoundError } from '../../domain/errors.ts';
+import { parseConfirmation } from '../../alerts/sns.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { Subscriber } from '../../domain/types.ts';
 import { newId } from '../ids.ts';
 import { audit, defineRoute, requireIssue } from '../route.ts';
@@ -12,6 +13,21 @@ function maskAddress(sub: Pick<Subscriber, 'channel' | 'address'>): string {
   if (sub.channel === 'sms') return `${sub.address.slice(0, 5)}…${sub.address.slice(-3)}`;
   const [user = '', domain = ''] = sub.address.split('@');
   return `${user.slice(0, 2)}…@${domain}`;
+}
+
+type Confirmation = 'not-needed' | 'pending' | 'confirmed';
+
+/**
+ * What API clients see of a subscriber: never the SNS subscription ARN, plus whether an email
+ * still waits for its confirmation (only where alerts go through SNS).
+ */
+function visible(
+  { subscriptionArn: _arn, ...rest }: Subscriber,
+  viaSns: boolean,
+): Omit<Subscriber, 'subscriptionArn'> & { confirmation: Confirmation } {
+  const confirmation: Confirmation =
+    !viaSns || rest.channel !== 'email' ? 'not-needed' : rest.confirmedAt ? 'confirmed' : 'pending';
+  return { ...rest, confirmation };
 }
 
 const listSubscribers = defineRoute({
@@ -31,7 +47,7 @@ const listSubscribers = defineRoute({
       body: {
         items: items
           .filter((x) => x.tenantId === ctx.principal.tenantId)
-          .map(({ subscriptionArn: _arn, ...visible }) => visible),
+          .map((x) => visible(x, ctx.deps.subscriptions !== undefined)),
       },
     };
   },
@@ -75,7 +91,7 @@ const addSubscriber = defineRoute({
     });
     return {
       status: 201,
-      body: sub,
+      body: visible(sub, ctx.deps.subscriptions !== undefined),
       headers: { location: `/v1/issues/${issue.id}/subscribers/${sub.id}` },
     };
   },
@@ -107,6 +123,51 @@ const removeSubscriber = defineRoute({
   },
 });
 
-const subscriberRoutes = [listSubscribers, addSubscriber, removeSubscriber];
+const confirmSubscriber = defineRoute({
+  method: 'POST',
+  path: '/v1/issues/{issueId}/subscribers/{subscriberId}/confirm',
+  scope: 'pantau/write',
+  summary:
+    "Confirm an email subscriber with the link from AWS's confirmation email, so that unsubscribing needs authentication",
+  tag,
+  params: s.subscriberPath,
+  query: s.emptyQuery,
+  body: s.subscriberConfirmBody,
+  responses: [{ status: 200, description: 'The confirmed subscriber', schema: s.subscriber }],
+  async handle(ctx) {
+    const issue = await requireIssue(ctx, ctx.params.issueId);
+    const sub = (await ctx.deps.repos.subscribers.list(issue.id)).find(
+      (x) => x.id === ctx.params.subscriberId && x.tenantId === ctx.principal.tenantId,
+    );
+    if (!sub) throw new NotFoundError('Subscriber');
+    if (sub.channel !== 'email') {
+      throw new ConflictError('Only email subscribers are confirmed; SMS needs no confirmation');
+    }
+    const subscriptions = ctx.deps.subscriptions;
+    if (!subscriptions) {
+      throw new ConflictError(
+        'This deployment delivers alerts through the local outbox: there is no SNS subscription to confirm',
+      );
+    }
+    const subscriptionArn = await subscriptions.confirm(
+      sub,
+      parseConfirmation(ctx.body.confirmation),
+    );
+    if (sub.subscriptionArn && subscriptionArn !== sub.subscriptionArn) {
+      // The token confirmed someone else's pending subscription (harmless: only its inbox had
+      // it), but it is not this subscriber's, so nothing is recorded here.
+      throw new ConflictError("The confirmation link belongs to another subscriber's email");
+    }
+    const confirmed: Subscriber = { ...sub, subscriptionArn, confirmedAt: ctx.now.toISOString() };
+    await ctx.deps.repos.subscribers.add(confirmed);
+    await audit(ctx, 'subscriber.confirm', `issue/${issue.id}/subscriber/${sub.id}`, {
+      channel: sub.channel,
+      address: maskAddress(sub),
+    });
+    return { status: 200, body: visible(confirmed, true) };
+  },
+});
+
+const subscriberRoutes = [listSubscribers, addSubscriber, removeSubscriber, confirmSubscriber];
 
 export { maskAddress, subscriberRoutes };

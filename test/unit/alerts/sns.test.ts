@@ -1,4 +1,5 @@
 import {
+  ConfirmSubscriptionCommand,
   PublishCommand,
   SNSClient,
   SubscribeCommand,
@@ -10,8 +11,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   buildFilterPolicy,
   createSnsPublisher,
+  createSnsSubscriptions,
   formatSms,
   gsm7Length,
+  parseConfirmation,
   snsSubject,
   subscribe,
   unsubscribe,
@@ -153,5 +156,68 @@ describe('filter policies and subscriptions', () => {
     mock.on(UnsubscribeCommand).resolves({});
     await unsubscribe(sns, `${TOPIC}:abc`);
     expect(mock).toHaveReceivedCommandWith(UnsubscribeCommand, { SubscriptionArn: `${TOPIC}:abc` });
+  });
+});
+
+describe('email confirmation with authenticated unsubscribe', () => {
+  const token = '2336412f37fb687f5d51e6e2425ba1f30e6b8c2f6d1b86e1a2c0f3b3d0b9e2a1';
+  const link = `https://sns.ap-southeast-3.amazonaws.com/confirmation.html?TopicArn=${encodeURIComponent(TOPIC)}&Token=${token}&Endpoint=humas%40example.go.id`;
+
+  it('reads the token from the whole link or alone', () => {
+    expect(parseConfirmation(`  ${link}\n`)).toEqual({ token, topicArn: TOPIC });
+    expect(parseConfirmation(token)).toEqual({ token });
+  });
+
+  it('refuses links that are not SNS confirmation links, naming the field', () => {
+    for (const bad of [
+      'https://evil.example.com/confirmation.html?Token=abcdefabcdefabcdef',
+      `http://sns.ap-southeast-3.amazonaws.com/confirmation.html?Token=${token}`,
+      'https://sns.ap-southeast-3.amazonaws.com/confirmation.html?Token=short',
+      'not a link',
+    ]) {
+      let thrown: unknown;
+      try {
+        parseConfirmation(bad);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect((thrown as ValidationError).details).toEqual([
+        expect.objectContaining({ field: 'body.confirmation' }),
+      ]);
+    }
+  });
+
+  it('confirms with AuthenticateOnUnsubscribe and returns the subscription ARN', async () => {
+    mock.on(ConfirmSubscriptionCommand).resolves({ SubscriptionArn: `${TOPIC}:abc` });
+    const port = createSnsSubscriptions(sns, TOPIC);
+    const parsed = parseConfirmation(link);
+    expect(await port.confirm({ ...subscriber, channel: 'email' }, parsed)).toBe(`${TOPIC}:abc`);
+    expect(mock).toHaveReceivedCommandWith(ConfirmSubscriptionCommand, {
+      TopicArn: TOPIC,
+      Token: token,
+      AuthenticateOnUnsubscribe: 'true',
+    });
+  });
+
+  it("rejects another topic's link without calling SNS, and maps a rejected token to 400", async () => {
+    const port = createSnsSubscriptions(sns, TOPIC);
+    const other = link.replace(encodeURIComponent(TOPIC), encodeURIComponent(`${TOPIC}-other`));
+    await expect(port.confirm(subscriber, parseConfirmation(other))).rejects.toThrow(
+      /another SNS topic/,
+    );
+    expect(mock).not.toHaveReceivedCommand(ConfirmSubscriptionCommand);
+
+    mock
+      .on(ConfirmSubscriptionCommand)
+      .rejects(Object.assign(new Error('Invalid token'), { name: 'InvalidParameterException' }));
+    const rejected = port.confirm(subscriber, { token });
+    await expect(rejected).rejects.toBeInstanceOf(ValidationError);
+    await expect(rejected).rejects.toThrow(/expired/);
+
+    mock
+      .on(ConfirmSubscriptionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
+    await expect(port.confirm(subscriber, { token })).rejects.toThrow('Rate exceeded');
   });
 });

@@ -106,7 +106,16 @@ describe('OpenAPI contract', () => {
 
   beforeAll(async () => {
     const repos = createFakeRepositories();
-    api = buildApi(repos, { now: () => now });
+    const arn = 'arn:aws:sns:ap-southeast-3:111122223333:pantau-alerts:1f2e';
+    api = buildApi(repos, {
+      now: () => now,
+      // As in AWS, where subscribers are SNS subscriptions (confirm exists only there).
+      subscriptions: {
+        subscribe: async () => arn,
+        unsubscribe: async () => undefined,
+        confirm: async () => arn,
+      },
+    });
     tokens = await tenantWithTokens(repos, 'kominfo', now);
     op = await tenantWithTokens(repos, 'platform', now);
     await repos.sourceStatus.put({
@@ -156,6 +165,9 @@ describe('OpenAPI contract', () => {
     const sub = await call('POST', `${i}/subscribers`, tokens.write, {
       channel: 'email',
       address: 'humas@kominfo.go.id',
+    });
+    await call('POST', `${i}/subscribers/${sub.id}/confirm`, tokens.write, {
+      confirmation: 'c'.repeat(64),
     });
     await call('GET', `${i}/subscribers`, tokens.read);
     await call('DELETE', `${i}/subscribers/${sub.id}`, tokens.write);

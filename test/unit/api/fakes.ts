@@ -273,7 +273,9 @@ function createFakeRepositories(): Repositories & {
         return (subscribers.get(issueId) ?? []).map(clone);
       },
       async add(sub) {
-        subscribers.set(sub.issueId, [...(subscribers.get(sub.issueId) ?? []), clone(sub)]);
+        // As in DynamoDB: adding the same subscriber id again replaces it.
+        const others = (subscribers.get(sub.issueId) ?? []).filter((s) => s.id !== sub.id);
+        subscribers.set(sub.issueId, [...others, clone(sub)]);
       },
       async remove(issueId, subId) {
         const list = subscribers.get(issueId) ?? [];

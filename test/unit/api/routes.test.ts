@@ -478,6 +478,9 @@ describe('API: alerts and subscribers', () => {
       subscriptions: {
         subscribe: async (s) => void subscribed.push(s.id),
         unsubscribe: async (s) => void subscribed.splice(subscribed.indexOf(s.id), 1),
+        confirm: async () => {
+          throw new Error('not called for SMS');
+        },
       },
     });
     const call = client(api);
@@ -506,6 +509,83 @@ describe('API: alerts and subscribers', () => {
     expect((await call('DELETE', `${path}/${sms.json.id}`, { token: t.a.write })).status).toBe(204);
     expect(subscribed).toEqual([]);
     expect((await call('GET', path, { token: t.a.read })).json.items).toEqual([]);
+  });
+
+  it('confirms an email subscriber through the port and never shows the ARN', async () => {
+    const t = await setup();
+    const arn = 'arn:aws:sns:ap-southeast-3:111122223333:pantau-alerts:7d1e';
+    const confirmations: string[] = [];
+    const api = buildApi(t.repos, {
+      now: () => NOW,
+      subscriptions: {
+        subscribe: async () => arn,
+        unsubscribe: async () => undefined,
+        confirm: async (_sub, { token }) => {
+          confirmations.push(token);
+          return token === 'b'.repeat(40) ? `${arn}-other` : arn;
+        },
+      },
+    });
+    const call = client(api);
+    const issue = await createIssue(t, t.a.write);
+    const path = `/v1/issues/${issue.id}/subscribers`;
+    const email = await call('POST', path, {
+      token: t.a.write,
+      body: { channel: 'email', address: 'Humas@Example.go.id' },
+    });
+    const sms = await call('POST', path, {
+      token: t.a.write,
+      body: { channel: 'sms', address: '+6281234567890' },
+    });
+    expect(email.json.confirmation).toBe('pending');
+    expect(sms.json.confirmation).toBe('not-needed');
+    const confirmPath = `${path}/${email.json.id}/confirm`;
+    const body = { confirmation: 'a'.repeat(40) };
+
+    expect((await call('POST', confirmPath, { token: t.b.write, body })).status).toBe(404);
+    expect((await call('POST', confirmPath, { token: t.a.read, body })).status).toBe(403);
+    for (const bad of [
+      {},
+      { confirmation: 'https://evil.example.com/?Token=abcdefabcdefabcdef' },
+    ]) {
+      const refused = await call('POST', confirmPath, { token: t.a.write, body: bad });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.details[0].field).toBe('body.confirmation');
+    }
+    const forSms = await call('POST', `${path}/${sms.json.id}/confirm`, { token: t.a.write, body });
+    expect(forSms.status).toBe(409);
+    const foreign = await call('POST', confirmPath, {
+      token: t.a.write,
+      body: { confirmation: 'b'.repeat(40) },
+    });
+    expect(foreign.status).toBe(409);
+
+    const ok = await call('POST', confirmPath, { token: t.a.write, body });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({
+      id: email.json.id,
+      confirmation: 'confirmed',
+      confirmedAt: NOW.toISOString(),
+    });
+    expect(JSON.stringify(ok.json)).not.toContain('arn:aws');
+    expect(confirmations).toEqual(['b'.repeat(40), 'a'.repeat(40)]);
+    const listed = await call('GET', path, { token: t.a.read });
+    expect(listed.json.items.find((x: { id: string }) => x.id === email.json.id)).toMatchObject({
+      confirmedAt: NOW.toISOString(),
+    });
+    expect(JSON.stringify(listed.json)).not.toContain('arn:aws');
+    const stored = (await t.repos.subscribers.list(issue.id)).find((x) => x.id === email.json.id);
+    expect(stored?.subscriptionArn).toBe(arn);
+    expect(t.repos._audit.some((e) => e.action === 'subscriber.confirm')).toBe(true);
+
+    // Locally there is no SNS: nothing to confirm.
+    const local = client(buildApi(t.repos, { now: () => NOW }));
+    expect((await local('POST', confirmPath, { token: t.a.write, body })).status).toBe(409);
+    const localList = await local('GET', path, { token: t.a.read });
+    expect(localList.json.items.map((x: { confirmation: string }) => x.confirmation)).toEqual([
+      'not-needed',
+      'not-needed',
+    ]);
   });
 });
 
