@@ -37,6 +37,12 @@ interface TrainOptions {
    * ensemble ships as one model at no scoring cost.
    */
   seeds?: number;
+  /**
+   * Interpolation with multinomial naive Bayes: adds `mnbWeight` × the class log-likelihoods of
+   * each bucket seen in training (centred over the classes, which leaves the softmax unchanged
+   * for a bucket's common part) to the learned weights. 0 or absent = none.
+   */
+  mnbWeight?: number;
 }
 
 interface TrainedWeights {
@@ -102,6 +108,46 @@ function logCountRatios(docs: readonly Encoded[], spec: FeatureSpec, alpha: numb
   return r;
 }
 
+/**
+ * Centred multinomial naive Bayes log-likelihoods over binarised features; zero for buckets no
+ * training document holds, so they stay out of the sparse artifact.
+ */
+function naiveBayesWeights(
+  docs: readonly Encoded[],
+  spec: FeatureSpec,
+  alpha: number,
+): Float32Array {
+  const buckets = bucketCount(spec);
+  const counts = new Float64Array(buckets * NUM_CLASSES);
+  const stamp = new Int32Array(buckets).fill(-1);
+  const total = new Float64Array(NUM_CLASSES);
+  docs.forEach((d, di) => {
+    for (let i = 0; i < d.idx.length; i++) {
+      const j = d.idx[i] as number;
+      if (stamp[j] === di) continue;
+      stamp[j] = di;
+      const k = j * NUM_CLASSES + d.y;
+      counts[k] = (counts[k] as number) + 1;
+      total[d.y] = (total[d.y] as number) + 1;
+    }
+  });
+  const out = new Float32Array(buckets * NUM_CLASSES);
+  const logp = new Float64Array(NUM_CLASSES);
+  for (let j = 0; j < buckets; j++) {
+    const base = j * NUM_CLASSES;
+    if (stamp[j] === -1) continue;
+    let mean = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      logp[c] = Math.log(
+        ((counts[base + c] as number) + alpha) / ((total[c] as number) + alpha * buckets),
+      );
+      mean += (logp[c] as number) / NUM_CLASSES;
+    }
+    for (let c = 0; c < NUM_CLASSES; c++) out[base + c] = (logp[c] as number) - mean;
+  }
+  return out;
+}
+
 function train(examples: Example[], opts: TrainOptions): TrainedWeights {
   return trainEncoded(encode(examples, opts.spec), opts);
 }
@@ -111,7 +157,23 @@ function trainEncoded(docs: readonly Encoded[], opts: TrainOptions): TrainedWeig
   const seeds = Math.max(1, opts.seeds ?? 1);
   const ratios =
     opts.nbAlpha && opts.nbAlpha > 0 ? logCountRatios(docs, opts.spec, opts.nbAlpha) : undefined;
-  if (seeds === 1) return trainOne(docs, opts, opts.seed, ratios);
+  const trained =
+    seeds === 1 ? trainOne(docs, opts, opts.seed, ratios) : trainSeeds(docs, opts, seeds, ratios);
+  if (opts.mnbWeight && opts.mnbWeight > 0) {
+    const nb = naiveBayesWeights(docs, opts.spec, 1);
+    for (let j = 0; j < nb.length; j++) {
+      trained.weights[j] = (trained.weights[j] as number) + opts.mnbWeight * (nb[j] as number);
+    }
+  }
+  return trained;
+}
+
+function trainSeeds(
+  docs: readonly Encoded[],
+  opts: TrainOptions,
+  seeds: number,
+  ratios: Float32Array | undefined,
+): TrainedWeights {
   const size = bucketCount(opts.spec) * NUM_CLASSES;
   const wSum = new Float64Array(size);
   const bSum = new Float64Array(NUM_CLASSES);

@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/domain/errors.ts';
 import { argmax, fromArtifact, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
+import { POLICY_FILE, parseArgs } from '../../../lib/sentiment/train/args.ts';
 import { parseCsv } from '../../../lib/sentiment/train/csv.ts';
-import { type Example, loadExtra, splitDev } from '../../../lib/sentiment/train/data.ts';
+import {
+  type Example,
+  loadExtra,
+  loadPantauPolicy,
+  splitDev,
+} from '../../../lib/sentiment/train/data.ts';
 import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
 import {
   buildArtifact,
@@ -143,6 +149,25 @@ describe('loadExtra (corrections TSV)', () => {
 
   it('says which file is missing', () => {
     expect(() => loadExtra(join(dir, 'nope.tsv'))).toThrow(/not found/);
+  });
+});
+
+describe('Pantau policy-domain set (models/pantau-policy-id.tsv)', () => {
+  it('loads every row with one of the three labels, all three present, no duplicates', () => {
+    const set = loadPantauPolicy(POLICY_FILE);
+    expect(set.entry.name).toBe('pantau-policy-id');
+    expect(set.entry.rows).toBe(set.examples.length);
+    expect(set.examples.length).toBeGreaterThanOrEqual(240);
+    const byLabel = new Map<string, number>();
+    for (const e of set.examples) byLabel.set(e.label, (byLabel.get(e.label) ?? 0) + 1);
+    for (const label of MODEL_LABELS) expect(byLabel.get(label) ?? 0).toBeGreaterThan(75);
+    expect(new Set(set.examples.map((e) => e.text)).size).toBe(set.examples.length);
+  });
+
+  it('is used by default and left out with --no-policy', () => {
+    expect(parseArgs([]).policy).toBe(true);
+    expect(parseArgs(['--no-policy']).policy).toBe(false);
+    expect(() => parseArgs(['--no-policy=yes'])).toThrow(ValidationError);
   });
 });
 
