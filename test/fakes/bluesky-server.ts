@@ -40,6 +40,8 @@ export interface BlueskyFake {
   refreshCalls: number;
   /** Epoch seconds the next 429 announces. */
   rateLimitReset: number;
+  /** Server-side search; unset: every post matches every query. */
+  matches?: (query: string, text: string) => boolean;
   fail(...kinds: BlueskyFailure[]): void;
   close(): Promise<void>;
 }
@@ -194,6 +196,7 @@ export async function startBlueskyFake(
         const sortAt = Math.min(Date.parse(p.record.createdAt), Date.parse(p.indexedAt));
         return since ? sortAt >= Date.parse(since) : true;
       })
+      .filter((p) => (fake.matches ? fake.matches(q, p.record.text) : true))
       .sort((a, b) => Date.parse(b.indexedAt) - Date.parse(a.indexedAt));
     const offset = Number(url.searchParams.get('cursor') ?? '0') || 0;
     const page = matching.slice(offset, offset + limit);

@@ -53,6 +53,8 @@ export interface XFake {
   pageSize: number;
   /** The reset epoch seconds the next 429 carries. */
   rateLimitReset: number;
+  /** Server-side search (e.g. looseSearch); unset: every tweet matches every query. */
+  matches?: (query: string, text: string) => boolean;
   fail(...kinds: XFailure[]): void;
   close(): Promise<void>;
 }
@@ -191,7 +193,8 @@ export async function startXFake(
     const matching = [...fake.tweets]
       .sort((a, b) => compareIds(b.id, a.id))
       .filter((t) => (sinceId ? compareIds(t.id, sinceId) > 0 : true))
-      .filter((t) => (startTime ? Date.parse(t.created_at) >= Date.parse(startTime) : true));
+      .filter((t) => (startTime ? Date.parse(t.created_at) >= Date.parse(startTime) : true))
+      .filter((t) => (fake.matches ? fake.matches(query, t.text) : true));
     const token = url.searchParams.get('next_token');
     const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
     const page = matching.slice(offset, offset + max);

@@ -50,6 +50,8 @@ export interface YouTubeFake {
   requests: URL[];
   /** Items per page whatever maxResults says. */
   pageSize: number;
+  /** Server-side search on title and description; unset: every video matches every query. */
+  matches?: (query: string, text: string) => boolean;
   fail(...kinds: YouTubeFailure[]): void;
   close(): Promise<void>;
 }
@@ -179,8 +181,10 @@ export async function startYouTubeFake(opts: { key?: string } = {}): Promise<You
           return send(res, 400, googleError(400, 'Required parameter: q', 'required', 'global'));
         }
         const after = p.get('publishedAfter');
+        const q = p.get('q') ?? '';
         const matching = fake.videos
           .filter((v) => (after ? Date.parse(v.publishedAt) >= Date.parse(after) : true))
+          .filter((v) => (fake.matches ? fake.matches(q, `${v.title} ${v.description}`) : true))
           .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
         const { slice, next } = page(matching, p.get('pageToken'), size);
         return send(res, 200, {
