@@ -31,14 +31,21 @@ function snsSubject(subject: string): string {
   return ascii.length <= 99 ? ascii : `${ascii.slice(0, 96)}...`;
 }
 
-/** The attributes filter policies match on; severity is a Number so `>=` works. */
-function messageAttributes(alert: Alert) {
+/**
+ * The attributes filter policies match on; severity is a Number so `>=` works, and `lang` picks
+ * the one publish per language a subscriber reads.
+ */
+function messageAttributes(alert: Alert, lang: Lang = 'id') {
   return {
     tenant: { DataType: 'String', StringValue: alert.tenantId },
     issue: { DataType: 'String', StringValue: alert.issueId },
     severity: { DataType: 'Number', StringValue: String(levelRank(alert.level)) },
+    lang: { DataType: 'String', StringValue: lang },
   };
 }
+
+/** Every language a subscriber may choose; SNS cannot translate, so each gets its own publish. */
+const MESSAGE_LANGS: readonly Lang[] = ['id', 'en'];
 
 /** The MessageStructure=json body: `default` is required; `sms` and `email` per protocol. */
 function messageBody(alert: Alert, lang: Lang, baseUrl: string | undefined): string {
@@ -52,42 +59,53 @@ function messageBody(alert: Alert, lang: Lang, baseUrl: string | undefined): str
   });
 }
 
+/**
+ * One publish per language (Indonesian first), each reaching only the subscribers whose filter
+ * policy names that language. If a later publish fails the error propagates and the retry sends
+ * every language again: a duplicate is possible, a silent gap is not.
+ */
 function createSnsPublisher(opts: {
   sns: SNSClient;
   topicArn: string;
   baseUrl?: string;
-  lang?: Lang;
+  langs?: readonly Lang[];
 }): AlertPublisher {
-  const lang = opts.lang ?? 'id';
+  const langs = opts.langs ?? MESSAGE_LANGS;
+  async function publishIn(alert: Alert, lang: Lang): Promise<string> {
+    const email = formatEmail(alert, lang, opts.baseUrl);
+    const out = await opts.sns.send(
+      new PublishCommand({
+        TopicArn: opts.topicArn,
+        MessageStructure: 'json',
+        Message: messageBody(alert, lang, opts.baseUrl),
+        Subject: snsSubject(email.subject),
+        MessageAttributes: messageAttributes(alert, lang),
+      }),
+    );
+    if (!out.MessageId) {
+      throw new PantauError('publish_failed', `SNS returned no MessageId for alert ${alert.id}`);
+    }
+    return out.MessageId;
+  }
   return {
     async publish(alert) {
-      const email = formatEmail(alert, lang, opts.baseUrl);
-      const out = await opts.sns.send(
-        new PublishCommand({
-          TopicArn: opts.topicArn,
-          MessageStructure: 'json',
-          Message: messageBody(alert, lang, opts.baseUrl),
-          Subject: snsSubject(email.subject),
-          MessageAttributes: messageAttributes(alert),
-        }),
-      );
-      if (!out.MessageId) {
-        throw new PantauError('publish_failed', `SNS returned no MessageId for alert ${alert.id}`);
-      }
-      return { messageId: out.MessageId };
+      const ids: string[] = [];
+      for (const lang of langs) ids.push(await publishIn(alert, lang));
+      return { messageId: ids.join(',') };
     },
   };
 }
 
 /**
- * The filter policy of one subscriber: its tenant, its issue, and every severity at or above
- * its minimum level. Scope is MessageAttributes (the SNS default), set explicitly.
+ * The filter policy of one subscriber: its tenant, its issue, every severity at or above its
+ * minimum level, and its language. Scope is MessageAttributes (the SNS default), set explicitly.
  */
-function buildFilterPolicy(sub: Pick<Subscriber, 'tenantId' | 'issueId' | 'minLevel'>) {
+function buildFilterPolicy(sub: Pick<Subscriber, 'tenantId' | 'issueId' | 'minLevel' | 'lang'>) {
   return {
     tenant: [sub.tenantId],
     issue: [sub.issueId],
     severity: [{ numeric: ['>=', levelRank(sub.minLevel)] as ['>=', number] }],
+    lang: [sub.lang],
   };
 }
 

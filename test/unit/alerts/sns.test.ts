@@ -47,6 +47,7 @@ function policyMatches(
   const [op, bound] = policy.severity[0]?.numeric ?? ['>=', Number.NaN];
   return (
     policy.tenant.includes(attrs.tenant?.StringValue as string) &&
+    policy.lang.includes(attrs.lang?.StringValue as 'id' | 'en') &&
     policy.issue.includes(attrs.issue?.StringValue as string) &&
     attrs.severity?.DataType === 'Number' &&
     op === '>=' &&
@@ -59,12 +60,17 @@ beforeEach(() => {
 });
 
 describe('createSnsPublisher', () => {
-  it('publishes once with per-protocol bodies and tenant/issue/severity attributes', async () => {
-    mock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  it('publishes once per language with per-protocol bodies and routing attributes', async () => {
+    mock.on(PublishCommand).resolvesOnce({ MessageId: 'msg-id' }).resolves({ MessageId: 'msg-en' });
     const publisher = createSnsPublisher({ sns, topicArn: TOPIC, baseUrl: 'https://pantau.go.id' });
     const alert = sampleAlert();
-    await expect(publisher.publish(alert)).resolves.toEqual({ messageId: 'msg-1' });
-    expect(mock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expect(publisher.publish(alert)).resolves.toEqual({ messageId: 'msg-id,msg-en' });
+    expect(mock).toHaveReceivedCommandTimes(PublishCommand, 2);
+    const english = mock.commandCalls(PublishCommand)[1]?.args[0].input;
+    expect(english?.MessageAttributes?.lang).toEqual({ DataType: 'String', StringValue: 'en' });
+    expect(JSON.parse(english?.Message as string).sms).toBe(
+      formatSms(alert, 'en', 'https://pantau.go.id'),
+    );
     const input = mock.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TopicArn: TOPIC,
@@ -74,6 +80,7 @@ describe('createSnsPublisher', () => {
         tenant: { DataType: 'String', StringValue: 'kominfo' },
         issue: { DataType: 'String', StringValue: 'harga-beras' },
         severity: { DataType: 'Number', StringValue: '2' },
+        lang: { DataType: 'String', StringValue: 'id' },
       },
     });
     const body = JSON.parse(input?.Message as string);
@@ -84,9 +91,9 @@ describe('createSnsPublisher', () => {
     expect(JSON.parse(body['email-json']).alert.id).toBe(alert.id);
   });
 
-  it('writes English when configured, and fails on a publish without MessageId', async () => {
+  it('writes only the configured languages, and fails on a publish without MessageId', async () => {
     mock.on(PublishCommand).resolves({});
-    const publisher = createSnsPublisher({ sns, topicArn: TOPIC, lang: 'en' });
+    const publisher = createSnsPublisher({ sns, topicArn: TOPIC, langs: ['en'] });
     await expect(publisher.publish(sampleAlert())).rejects.toThrow(PantauError);
     const body = JSON.parse(mock.commandCalls(PublishCommand)[0]?.args[0].input.Message as string);
     expect(body.sms).toContain('negative/5min');
@@ -112,9 +119,11 @@ describe('filter policies and subscriptions', () => {
       tenant: ['kominfo'],
       issue: ['harga-beras'],
       severity: [{ numeric: ['>=', 2] }],
+      lang: ['id'],
     });
-    const attrs = (level: 'WASPADA' | 'SIAGA' | 'AWAS', tenant = 'kominfo') => ({
+    const attrs = (level: 'WASPADA' | 'SIAGA' | 'AWAS', tenant = 'kominfo', lang = 'id') => ({
       tenant: { DataType: 'String', StringValue: tenant },
+      lang: { DataType: 'String', StringValue: lang },
       issue: { DataType: 'String', StringValue: 'harga-beras' },
       severity: {
         DataType: 'Number',
@@ -125,6 +134,8 @@ describe('filter policies and subscriptions', () => {
     expect(policyMatches(policy, attrs('SIAGA'))).toBe(true);
     expect(policyMatches(policy, attrs('AWAS'))).toBe(true);
     expect(policyMatches(policy, attrs('AWAS', 'other-agency'))).toBe(false);
+    // An Indonesian reader gets the Indonesian publish only, never the English one too.
+    expect(policyMatches(policy, attrs('AWAS', 'kominfo', 'en'))).toBe(false);
   });
 
   it('subscribes with the filter policy and returns the subscription ARN', async () => {
