@@ -4,6 +4,7 @@
  * do poorly on 10-word posts in closely related languages; distinctive function words and
  * colloquial markers are the robust signal, so this is a weighted marker-word vote.
  */
+import { createUnitReader } from './units.ts';
 
 /** Marker words per language with weights; a word shared by several languages is listed in each. */
 const MARKERS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
@@ -176,15 +177,24 @@ function markerWeightsOf(len: number): Float64Array | undefined {
   }
 }
 
-/** Whether the lower-cased text at `i` is `https?://` followed by a non-space. */
-function urlAt(text: string, i: number): boolean {
-  if ((text.charCodeAt(i + 1) | 32) !== 116 || (text.charCodeAt(i + 2) | 32) !== 116) return false;
-  if ((text.charCodeAt(i + 3) | 32) !== 112) return false;
+/** The post's code units (see units.ts); the scan reads them rather than the string. */
+const loadUnits = createUnitReader();
+
+function classAt(u: Uint16Array, i: number): number {
+  const c = u[i] as number;
+  return c < 128 ? (CLASS[c] as number) : classOf(c);
+}
+
+/** Whether the lower-cased text `u[0, n)` has `https?://` and a non-space at `i`. */
+function urlAt(u: Uint16Array, n: number, i: number): boolean {
+  // "http://" and one more character; every read below stays inside the text.
+  if (i + 8 > n) return false;
+  if (((u[i + 1] as number) | 32) !== 116 || ((u[i + 2] as number) | 32) !== 116) return false;
+  if (((u[i + 3] as number) | 32) !== 112) return false;
   let j = i + 4;
-  if ((text.charCodeAt(j) | 32) === 115) j++;
-  if (!text.startsWith('://', j)) return false;
-  const c = text.charCodeAt(j + 3);
-  return j + 3 < text.length && !(c < 128 ? CLASS[c] === SPACE : classOf(c) === SPACE);
+  if (((u[j] as number) | 32) === 115) j++;
+  if (u[j] !== 58 || u[j + 1] !== 47 || u[j + 2] !== 47) return false;
+  return j + 3 < n && classAt(u, j + 3) !== SPACE;
 }
 
 /**
@@ -193,17 +203,19 @@ function urlAt(text: string, i: number): boolean {
  */
 function voteByScan(text: string, acc: Float64Array): number {
   const n = text.length;
+  const u = loadUnits(text);
   if (word.length < n) word = new Uint16Array(n);
   let total = 0;
   let len = 0;
   let run = 0;
   let i = 0;
   for (;;) {
-    const c = i < n ? text.charCodeAt(i) : 32;
+    // Past the end reads the zero sentinel, which ends the last word like any separator.
+    const c = u[i] as number;
     const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
     if (cls === LETTER || cls === E_ACUTE) {
       const lc = cls === LETTER ? c | 32 : 0xe9;
-      if ((c === 104 || c === 72) && urlAt(text, i)) {
+      if ((c === 104 || c === 72) && urlAt(u, n, i)) {
         // A URL starts mid-word too: the reference blanks it out before splitting words.
       } else {
         // Letters repeated 3+ times collapse to one: keep two, drop the second on the third.
@@ -230,10 +242,10 @@ function voteByScan(text: string, acc: Float64Array): number {
     if (i >= n) return total;
     if (c === 104 || c === 72) {
       // Here only at a URL (a plain 'h' is a letter): skip to the next whitespace.
-      i = skipUrl(text, i);
+      i = skipUrl(u, n, i);
       if (i < 0) return -1;
-    } else if ((c === 64 || c === 35) && i + 1 < n && isWordUnit(text.charCodeAt(i + 1))) {
-      i = skipTag(text, i + 1);
+    } else if ((c === 64 || c === 35) && i + 1 < n && isWordUnit(u[i + 1] as number)) {
+      i = skipTag(u, n, i + 1);
       if (i < 0) return -1;
     } else {
       i++;
@@ -247,11 +259,10 @@ function isWordUnit(c: number): boolean {
 }
 
 /** End of the URL starting at `i` (the reference's `https?:\/\/\S+`), or -1 for the reference. */
-function skipUrl(text: string, i: number): number {
+function skipUrl(u: Uint16Array, n: number, i: number): number {
   let j = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+  while (j < n) {
+    const cls = classAt(u, j);
     if (cls === SPACE) break;
     if (cls === SLOW) return -1;
     j++;
@@ -260,11 +271,10 @@ function skipUrl(text: string, i: number): number {
 }
 
 /** End of the tag body starting at `i` (the reference's `\w+`), or -1 for the reference. */
-function skipTag(text: string, i: number): number {
+function skipTag(u: Uint16Array, n: number, i: number): number {
   let j = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+  while (j < n) {
+    const cls = classAt(u, j);
     if (cls === SLOW) return -1;
     if (cls !== LETTER && cls !== WORD) break;
     j++;

@@ -17,6 +17,7 @@ import {
   POSITIVE_EMOJI,
   SLANG,
 } from './lexicon.ts';
+import { createUnitReader } from './units.ts';
 
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
@@ -96,16 +97,27 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function isWordChar(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 128) return isAsciiAlnum(c);
-  return isNonAsciiLetter(s, i);
+/** Whether code unit `c` belongs to a word. */
+function isWordUnit(c: number): boolean {
+  return c < 128 ? isAsciiAlnum(c) : isNonAsciiLetter(c);
 }
 
+/** 1 letter, 2 not, 0 not yet asked: LETTER_RE's answer per code unit below U+2000. */
+const NON_ASCII_LETTER = new Uint8Array(0x2000);
+
 /** Latin letters with diacritics (Sundanese é, borrowed names) belong to words. */
-function isNonAsciiLetter(s: string, i: number): boolean {
-  return s.charCodeAt(i) < 0x2000 && LETTER_RE.test(s[i] as string);
+function isNonAsciiLetter(c: number): boolean {
+  if (c >= 0x2000) return false;
+  let k = NON_ASCII_LETTER[c] as number;
+  if (k === 0) {
+    k = LETTER_RE.test(String.fromCharCode(c)) ? 1 : 2;
+    NON_ASCII_LETTER[c] = k;
+  }
+  return k === 1;
 }
+
+/** The post's code units (see units.ts); the scan below reads them rather than the string. */
+const loadUnits = createUnitReader();
 
 /** Whether the word `w`, ending at `s[j]`, begins a URL. */
 function startsUrl(w: string, s: string, j: number): boolean {
@@ -295,32 +307,34 @@ function lowerAscii(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-/** FNV-1a of `s[from, to)` lower-cased; only for ASCII text, where that equals the key's hash. */
-function hashLowerAscii(s: string, from: number, to: number): number {
+/** FNV-1a of `u[from, to)` lower-cased; for ASCII text that equals the hash of its key. */
+function hashLowerAscii(u: Uint16Array, from: number, to: number): number {
   let h = FNV_OFFSET;
-  for (let k = from; k < to; k++) h = Math.imul(h ^ lowerAscii(s.charCodeAt(k)), FNV_PRIME);
+  for (let k = from; k < to; k++) h = Math.imul(h ^ lowerAscii(u[k] as number), FNV_PRIME);
   return h;
 }
 
 function hashKey(key: string): number {
-  return hashLowerAscii(key, 0, key.length);
+  let h = FNV_OFFSET;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ lowerAscii(key.charCodeAt(k)), FNV_PRIME);
+  return h;
 }
 
-function keyMatches(key: string, s: string, from: number, to: number): boolean {
+function keyMatches(key: string, u: Uint16Array, from: number, to: number): boolean {
   if (key.length !== to - from) return false;
   for (let k = 0; k < key.length; k++) {
-    if (key.charCodeAt(k) !== lowerAscii(s.charCodeAt(from + k))) return false;
+    if (key.charCodeAt(k) !== lowerAscii(u[from + k] as number)) return false;
   }
   return true;
 }
 
-/** Slot of the ASCII word `s[from, to)` (lower-cased) with hash `h`: its own or the empty one. */
-function slotOfAscii(h: number, s: string, from: number, to: number): number {
+/** Slot of the ASCII word `u[from, to)` (lower-cased) with hash `h`: its own or the empty one. */
+function slotOfAscii(h: number, u: Uint16Array, from: number, to: number): number {
   let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
   for (;;) {
     const key = tableKeys[slot];
     if (key === undefined) return slot;
-    if (tableHashes[slot] === h && keyMatches(key, s, from, to)) return slot;
+    if (tableHashes[slot] === h && keyMatches(key, u, from, to)) return slot;
     slot = (slot + 1) & TABLE_MASK;
   }
 }
@@ -354,8 +368,8 @@ function storeEntry(slot: number, h: number, w: string): WordEntry {
  * Analysis of the word `s[from, to)`, all ASCII, whose lower-cased hash is `h`: lower-cased on the
  * fly, no substring on a hit.
  */
-function lookupAscii(h: number, s: string, from: number, to: number): WordEntry {
-  const slot = slotOfAscii(h, s, from, to);
+function lookupAscii(h: number, s: string, u: Uint16Array, from: number, to: number): WordEntry {
+  const slot = slotOfAscii(h, u, from, to);
   const hit = tableEntries[slot];
   if (hit !== undefined) return hit;
   return storeEntry(slot, h, s.slice(from, to).toLowerCase());
@@ -431,15 +445,16 @@ function tokenize(text: string): string[] {
   out = [];
   negate = false;
   const n = s.length;
+  const u = loadUnits(s);
   let i = 0;
   while (i < n) {
-    const c = s.charCodeAt(i);
+    const c = u[i] as number;
 
     if (c === 95 /* _ */) {
       // Placeholder inserted by the emoticon pass.
       let j = i + 1;
-      while (j < n && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
-      if (j < n && j > i + 1 && s.charCodeAt(j) === 95) {
+      while (j < n && (u[j] as number) >= 97 && (u[j] as number) <= 122) j++;
+      if (j < n && j > i + 1 && (u[j] as number) === 95) {
         out.push(s.slice(i, j + 1));
         i = j + 1;
       } else {
@@ -448,9 +463,9 @@ function tokenize(text: string): string[] {
       continue;
     }
 
-    if ((c === 64 /* @ */ || c === 35) /* # */ && (i === 0 || !isWordChar(s, i - 1))) {
+    if ((c === 64 /* @ */ || c === 35) /* # */ && (i === 0 || !isWordUnit(u[i - 1] as number))) {
       let j = i + 1;
-      while (j < n && (isWordChar(s, j) || s.charCodeAt(j) === 95)) j++;
+      while (j < n && (isWordUnit(u[j] as number) || (u[j] as number) === 95)) j++;
       if (j > i + 1) {
         if (c === 64) {
           out.push('_user_');
@@ -466,17 +481,17 @@ function tokenize(text: string): string[] {
       continue;
     }
 
-    if (isWordChar(s, i)) {
+    if (isWordUnit(c)) {
       let j = i + 1;
       if (isDigit(c)) {
         // Numbers, prices included: 15.000, 2,5.
         while (
           j < n &&
-          (isDigit(s.charCodeAt(j)) ||
-            ((s.charCodeAt(j) === 46 || s.charCodeAt(j) === 44) && isDigit(s.charCodeAt(j + 1))))
+          (isDigit(u[j] as number) ||
+            (((u[j] as number) === 46 || (u[j] as number) === 44) && isDigit(u[j + 1] as number)))
         )
           j++;
-        if (j >= n || !isWordChar(s, j)) {
+        if (j >= n || !isWordUnit(u[j] as number)) {
           out.push('_num_');
           i = j;
           continue;
@@ -485,35 +500,35 @@ function tokenize(text: string): string[] {
       // The scan hashes the word as it goes (ASCII lower-cased), so a word seen before is found
       // without a substring. Only words with a non-ASCII letter need toLowerCase and a substring.
       let ascii = c < 128;
-      let h = hashLowerAscii(s, i, j);
+      let h = hashLowerAscii(u, i, j);
       while (j < n) {
-        const cj = s.charCodeAt(j);
+        const cj = u[j] as number;
         if (cj < 128) {
           if (isAsciiAlnum(cj)) {
             h = Math.imul(h ^ lowerAscii(cj), FNV_PRIME);
             j++;
-          } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordChar(s, j + 1)) {
+          } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordUnit(u[j + 1] as number)) {
             // Hyphen or apostrophe inside a word: "apa-apa", "ber'uang".
-            const ck = s.charCodeAt(j + 1);
+            const ck = u[j + 1] as number;
             if (ck >= 128) ascii = false;
             h = Math.imul(Math.imul(h ^ cj, FNV_PRIME) ^ lowerAscii(ck), FNV_PRIME);
             j += 2;
           } else break;
-        } else if (isNonAsciiLetter(s, j)) {
+        } else if (isNonAsciiLetter(cj)) {
           ascii = false;
           j++;
         } else break;
       }
       // URLs: scheme, www., or a bare domain with a path. Each form has ':' or '.' right after
       // the word, so other words skip the check.
-      const next = j < n ? s.charCodeAt(j) : 0;
+      const next = j < n ? (u[j] as number) : 0;
       if ((next === 58 || next === 46) && startsUrl(s.slice(i, j).toLowerCase(), s, j)) {
-        while (j < n && !isSpace(s.charCodeAt(j))) j++;
+        while (j < n && !isSpace(u[j] as number)) j++;
         out.push('_url_');
         i = j;
         continue;
       }
-      const entry = ascii ? lookupAscii(h, s, i, j) : lookupWord(s.slice(i, j).toLowerCase());
+      const entry = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
       const parts = entry.parts;
       if (parts === undefined) emitWithRole(entry.token, entry.role);
