@@ -17,6 +17,7 @@
  * status before each scope (another shard may have hit the rate limit meanwhile) and never clears
  * a stop another shard recorded.
  */
+import { createHash } from 'node:crypto';
 import {
   errorMessage,
   SourceAuthError,
@@ -50,6 +51,8 @@ export interface ScopeReport {
   errors: number;
   requests: number;
   cursorAdvanced: boolean;
+  /** The scope's issues changed since its cursor was stored, so it was fetched afresh. */
+  rematched?: boolean;
   error?: string;
 }
 
@@ -114,6 +117,17 @@ export interface CollectUseCase {
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DEFAULT_BUDGET_MS = 4 * 60_000;
+
+/** Kept in every stored cursor by the use case, never seen by adapters. */
+const ISSUE_SET_KEY = 'pantauIssueSet';
+
+/** A short fingerprint of which issues, with which queries, a scope is matched against. */
+function issueSetOf(scope: CollectScope): string {
+  const parts = scope.issues
+    .map((i) => `${i.tenantId}/${i.id}/${i.query}/${(i.languages ?? []).join(',')}`)
+    .sort();
+  return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22);
+}
 
 /** Returns a reason when a post cannot become a mention; the store would reject it anyway. */
 function postProblem(post: Post, source: SourceName): string | undefined {
@@ -199,8 +213,25 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     ctx: { now: Date; deadline: number; signal?: AbortSignal },
     report: ScopeReport,
   ): Promise<void> {
-    const cursor = await deps.repos.cursors.get(source, scope.scope);
-    const result = await adapter.fetch(scope, cursor, ctx);
+    const stored = await deps.repos.cursors.get(source, scope.scope);
+    const issueSet = issueSetOf(scope);
+    const { [ISSUE_SET_KEY]: storedSet, ...cursor } = stored ?? {};
+    // A feed's cursor skips what it already delivered (seen ids, ETag); when the issues matched
+    // against the scope changed, start it afresh so a new or edited issue is matched against
+    // what the feed still carries. Stored mentions come back as duplicates, never twice.
+    const rematch = stored !== undefined && typeof storedSet === 'string' && storedSet !== issueSet;
+    if (rematch) {
+      report.rematched = true;
+      log('collect: issues of the scope changed, fetching it afresh', {
+        source,
+        scope: scope.scope,
+      });
+    }
+    const result = await adapter.fetch(
+      scope,
+      stored === undefined || rematch ? undefined : cursor,
+      ctx,
+    );
     report.requests += result.requests;
     report.postsSeen += result.posts.length;
     const collectedAt = now().toISOString();
@@ -232,7 +263,10 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     });
     // Only now: every mention of this fetch is stored.
     if (result.cursor) {
-      await deps.repos.cursors.put(source, scope.scope, result.cursor);
+      await deps.repos.cursors.put(source, scope.scope, {
+        ...result.cursor,
+        [ISSUE_SET_KEY]: issueSet,
+      });
       report.cursorAdvanced = true;
     }
   }
