@@ -277,6 +277,12 @@ interface WordEntry {
   /** Several tokens, when slang expands to a phrase ("gpp" → tidak apa-apa). */
   parts: string[] | undefined;
   elongated: boolean;
+  /**
+   * The token as emitted inside a negation scope: `¬token` for words, the token itself for
+   * placeholders and emoji (they keep their own polarity). Built once here rather than
+   * concatenated per post, which also spares the feature hasher a fresh string to hash.
+   */
+  negated: string;
 }
 
 /**
@@ -387,8 +393,11 @@ function analyzeWord(word: string): WordEntry {
   if (w.length > 2 && w.includes('2')) w = expandReduplication(w);
   const [collapsed, elongated] = collapseElongation(w);
   const n = normalizeWord(collapsed);
-  if (n.includes(' ')) return { token: n, role: undefined, parts: n.split(' '), elongated };
-  return { token: n, role: ROLE.get(n), parts: undefined, elongated };
+  if (n.includes(' ')) {
+    return { token: n, role: undefined, parts: n.split(' '), elongated, negated: n };
+  }
+  const negated = isAsciiAlnum(n.charCodeAt(0)) ? NEG_PREFIX + n : n;
+  return { token: n, role: ROLE.get(n), parts: undefined, elongated, negated };
 }
 
 // Emitter state for the tokenize call in progress; module-level so no closures are built per post.
@@ -424,6 +433,21 @@ function emitWithRole(t: string, role: number | undefined): void {
   } else {
     out.push(t);
   }
+}
+
+/** emitWithRole for a cached word: the same decisions, with the negated form prebuilt. */
+function emitEntry(entry: WordEntry): void {
+  const role = entry.role;
+  if (role === NEGATOR) {
+    negate = true;
+  } else if (role === BREAKER) {
+    negate = false;
+  } else if (negate && role !== INTENSIFIER && entry.negated !== entry.token) {
+    out.push(entry.negated);
+    negate = false;
+    return;
+  }
+  out.push(entry.token);
 }
 
 /**
@@ -531,7 +555,7 @@ function tokenize(text: string): string[] {
       const entry = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
       const parts = entry.parts;
-      if (parts === undefined) emitWithRole(entry.token, entry.role);
+      if (parts === undefined) emitEntry(entry);
       else for (const part of parts) emitPlain(part);
       if (entry.elongated) out.push('_elong_');
       continue;
