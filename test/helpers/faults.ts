@@ -51,7 +51,10 @@ export interface FailOptions extends FaultSelector {
 }
 
 export interface SlowOptions extends FaultSelector {
-  ms: number;
+  /** Delay of each slowed call. */
+  ms?: number;
+  /** Hold each slowed call until this settles (a test's gate), on top of `ms`. */
+  until?: Promise<unknown>;
 }
 
 export interface CallRecord {
@@ -140,6 +143,7 @@ interface Rule {
   error?: Error | (() => Error);
   phase: 'before' | 'after';
   ms: number;
+  until?: Promise<unknown>;
   seen: number;
   hits: number;
 }
@@ -166,16 +170,24 @@ function createRuleBook(seed: number, normalize: (name: string) => string) {
   /** Decides the faults of one call: total delay and the failing rule, if any. */
   function plan(command: string, input: Record<string, unknown>) {
     let delayMs = 0;
+    const gates: Promise<unknown>[] = [];
     let failure: Rule | undefined;
     for (const rule of rules) {
       if (rule.kind === 'slow') {
-        if (applies(rule, command, input)) delayMs += rule.ms;
+        if (!applies(rule, command, input)) continue;
+        delayMs += rule.ms;
+        if (rule.until) gates.push(rule.until.catch(() => undefined));
       } else if (!failure && applies(rule, command, input)) {
         failure = rule;
       }
     }
-    log.push({ command, outcome: failure ? 'failed' : delayMs > 0 ? 'slowed' : 'passed' });
-    return { delayMs, failure };
+    const slowed = delayMs > 0 || gates.length > 0;
+    log.push({ command, outcome: failure ? 'failed' : slowed ? 'slowed' : 'passed' });
+    const hold = async () => {
+      if (delayMs > 0) await sleep(delayMs);
+      await Promise.all(gates);
+    };
+    return { hold, failure };
   }
 
   function errorOf(rule: Rule, fallback: () => Error): Error {
@@ -225,7 +237,8 @@ function faultsApi(book: ReturnType<typeof createRuleBook>, remove: () => void):
         kind: 'slow',
         selector: opts,
         phase: 'before',
-        ms: opts.ms,
+        ms: opts.ms ?? 0,
+        until: opts.until,
       });
       return api;
     },
@@ -257,8 +270,8 @@ function injectFaults(client: SdkClient, opts: { seed?: number } = {}): Faults {
       const command = normalizeCommand(
         (context as { commandName?: string }).commandName ?? 'Unknown',
       );
-      const { delayMs, failure } = book.plan(command, args.input ?? {});
-      if (delayMs > 0) await sleep(delayMs);
+      const { hold, failure } = book.plan(command, args.input ?? {});
+      await hold();
       if (!failure) return next(args);
       if (failure.phase === 'after') {
         await next(args);
@@ -285,8 +298,8 @@ function faultySource(
   const wrapped: SourceAdapter = {
     ...adapter,
     async fetch(scope: CollectScope, cursor, ctx) {
-      const { delayMs, failure } = book.plan(scope.scope, { scope: scope.scope });
-      if (delayMs > 0) await sleep(delayMs);
+      const { hold, failure } = book.plan(scope.scope, { scope: scope.scope });
+      await hold();
       if (!failure) return adapter.fetch(scope, cursor, ctx);
       if (failure.phase === 'after') await adapter.fetch(scope, cursor, ctx);
       throw book.errorOf(failure, awsErrors.timeout);
