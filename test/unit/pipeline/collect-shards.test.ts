@@ -77,6 +77,7 @@ function scripted(onFetch: (scope: CollectScope, n: number) => Promise<void> | v
             author: {},
             text: 'banjir lagi',
             createdAt: '2026-03-10T02:00:00.000Z',
+            lang: 'id',
             engagement: {},
           },
         ],
