@@ -38,17 +38,21 @@ describe('sparse model format (pantau-sentiment-linear/2)', () => {
     expect(Array.from(rowMask)).toEqual([0b0000_1000, 0b0000_0100]);
   });
 
-  it('gives the shipped model the same probabilities as its dense rewrite', () => {
+  it('gives the shipped model the same probabilities as its dense rewrite, before and after expansion', () => {
     expect(shipped.format).toBe('pantau-sentiment-linear/2');
-    const sparse = fromArtifact(shipped);
-    const dense = fromArtifact(denseCopy(shipped));
-    for (const text of [
+    const texts = [
       'jalan rusak parah, pemda ke mana',
       'terima kasih, bansos cair tepat waktu',
       'jadwal ppdb dibuka senin',
-    ]) {
-      expect(Array.from(sparse.predict(text))).toEqual(Array.from(dense.predict(text)));
-    }
+      'harga beras naik lagi, rakyat makin susah #BBMNaik @pemkot https://t.co/x',
+    ];
+    const dense = fromArtifact(denseCopy(shipped));
+    const want = texts.map((t) => Array.from(dense.predict(t)));
+    // expandAfter 2: the first two predictions read rows through the rank index, the rest read
+    // the expanded dense table.
+    const sparse = fromArtifact(shipped, 2);
+    const got = [...texts, ...texts].map((t) => Array.from(sparse.predict(t)));
+    expect(got).toEqual([...want, ...want]);
   });
 
   it('rejects a row mask that does not match the weights or the bucket count', () => {
