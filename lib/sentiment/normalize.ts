@@ -294,13 +294,17 @@ interface WordEntry {
 const WORD_CACHE_MAX = 50_000;
 const TABLE_BITS = 17;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
-const tableKeys: (string | undefined)[] = new Array<string | undefined>(1 << TABLE_BITS).fill(
-  undefined,
-);
 const tableEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(
   1 << TABLE_BITS,
 ).fill(undefined);
 const tableHashes = new Int32Array(1 << TABLE_BITS);
+/** Keys live in one code-unit pool (typed-array reads on both sides of the compare). */
+const tableKeyStart = new Int32Array(1 << TABLE_BITS);
+const tableKeyLength = new Int32Array(1 << TABLE_BITS);
+const keyPool = new Uint16Array(1 << 20);
+/** Longer words are analysed every time rather than cached, so one huge word cannot fill the pool. */
+const MAX_CACHED_WORD = 1 << 10;
+let poolUsed = 0;
 let tableSize = 0;
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -326,44 +330,56 @@ function hashKey(key: string): number {
   return h;
 }
 
-function keyMatches(key: string, u: Uint16Array, from: number, to: number): boolean {
-  if (key.length !== to - from) return false;
-  for (let k = 0; k < key.length; k++) {
-    if (key.charCodeAt(k) !== lowerAscii(u[from + k] as number)) return false;
+/** Whether the key in `slot` is `u[from, to)` lower-cased. */
+function keyMatchesUnits(slot: number, u: Uint16Array, from: number, to: number): boolean {
+  if (tableKeyLength[slot] !== to - from) return false;
+  const start = (tableKeyStart[slot] as number) - from;
+  for (let k = from; k < to; k++) {
+    if (keyPool[start + k] !== lowerAscii(u[k] as number)) return false;
   }
+  return true;
+}
+
+function keyMatchesString(slot: number, w: string): boolean {
+  if (tableKeyLength[slot] !== w.length) return false;
+  const start = tableKeyStart[slot] as number;
+  for (let k = 0; k < w.length; k++) if (keyPool[start + k] !== w.charCodeAt(k)) return false;
   return true;
 }
 
 /** Slot of the ASCII word `u[from, to)` (lower-cased) with hash `h`: its own or the empty one. */
 function slotOfAscii(h: number, u: Uint16Array, from: number, to: number): number {
   let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
-  for (;;) {
-    const key = tableKeys[slot];
-    if (key === undefined) return slot;
-    if (tableHashes[slot] === h && keyMatches(key, u, from, to)) return slot;
+  while (tableEntries[slot] !== undefined) {
+    if (tableHashes[slot] === h && keyMatchesUnits(slot, u, from, to)) return slot;
     slot = (slot + 1) & TABLE_MASK;
   }
+  return slot;
 }
 
 function slotOfKey(h: number, w: string): number {
   let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
-  for (;;) {
-    const key = tableKeys[slot];
-    if (key === undefined || (tableHashes[slot] === h && key === w)) return slot;
+  while (tableEntries[slot] !== undefined) {
+    if (tableHashes[slot] === h && keyMatchesString(slot, w)) return slot;
     slot = (slot + 1) & TABLE_MASK;
   }
+  return slot;
 }
 
 function storeEntry(slot: number, h: number, w: string): WordEntry {
+  const entry = analyzeWord(w);
+  if (w.length > MAX_CACHED_WORD) return entry;
   let at = slot;
-  if (tableSize >= WORD_CACHE_MAX) {
-    tableKeys.fill(undefined);
+  if (tableSize >= WORD_CACHE_MAX || poolUsed + w.length > keyPool.length) {
     tableEntries.fill(undefined);
     tableSize = 0;
+    poolUsed = 0;
     at = slotOfKey(h, w);
   }
-  const entry = analyzeWord(w);
-  tableKeys[at] = w;
+  for (let k = 0; k < w.length; k++) keyPool[poolUsed + k] = w.charCodeAt(k);
+  tableKeyStart[at] = poolUsed;
+  tableKeyLength[at] = w.length;
+  poolUsed += w.length;
   tableHashes[at] = h;
   tableEntries[at] = entry;
   tableSize++;

@@ -136,3 +136,41 @@ describe('tokenize: social-media entities', () => {
     expect(tokenize('   \n ')).toEqual([]);
   });
 });
+
+describe('tokenize: the per-word cache when it fills up', () => {
+  /**
+   * The i-th of many distinct plain words: "zq" and base-26 digits spelled as consonant-vowel
+   * syllables, so no word is slang, laughter, elongated or a negation word.
+   */
+  const word = (i: number): string => {
+    let w = 'zq';
+    for (let n = i; ; n = Math.floor(n / 26)) {
+      const d = n % 26;
+      w += `${'bcdfgjlmnprst'[d % 13]}${d < 13 ? 'a' : 'i'}`;
+      if (n < 26) return w;
+    }
+  };
+
+  it('gives the same tokens before and after 120,000 distinct words have passed through it', () => {
+    const sentence = 'Gak BAGUSSS bgt, anak2 Café wkwkwk gpp #HargaNaik';
+    const before = tokenize(sentence);
+    for (let i = 0; i < 120_000; i += 40) {
+      const words = Array.from({ length: 40 }, (_, k) => word(i + k));
+      expect(tokenize(words.join(' ').toUpperCase())).toEqual(words);
+    }
+    expect(tokenize(sentence)).toEqual(before);
+    expect(before).toEqual([
+      'tidak',
+      '¬bagus',
+      '_elong_',
+      'banget',
+      'anak-anak',
+      'café',
+      '_laugh_',
+      'gpp',
+      '_hashtag_',
+      'harga',
+      'naik',
+    ]);
+  });
+});
