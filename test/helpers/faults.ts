@@ -36,7 +36,7 @@ export interface FaultSelector {
   times?: number;
   /** Inject on each matching call with this probability (drawn from the seeded generator). */
   probability?: number;
-  /** Only calls whose input passes; the input of a DocumentClient command is marshalled. */
+  /** Only calls whose input passes: the command's input as the caller gave it. */
   when?: (input: Record<string, unknown>) => boolean;
 }
 
