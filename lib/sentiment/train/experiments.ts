@@ -1,7 +1,14 @@
 /**
- * `npx tsx lib/sentiment/train/experiments.ts [--data DIR] [name...]`
- * Reproduces the comparisons in docs/sentiment.md: each named variant is trained on the training
- * portion and scored (plain argmax, float weights) on the dev sets only. Not part of `npm test`.
+ * `npx tsx lib/sentiment/train/experiments.ts [--data DIR] [--cv] [--policy] [--ood] [variant...]`
+ * Reproduces the comparisons in docs/sentiment.md: each variant is trained on the training
+ * portion and scored (plain argmax, float weights) on SmSA dev and NusaX valid.
+ * - A variant is a name below or a JSON object of overrides on the 1.0.0 recipe (`LR`, 2^17
+ *   buckets), e.g. '{"nbAlpha":1,"spec":{"bits":20,"wordMaxN":2,"charMinN":0,"charMaxN":0,"charLimit":1200}}'.
+ * - `--cv`: also 5-fold out-of-fold macro-F1 over SmSA's training rows (what recipes are chosen
+ *   on) and the class-bias offsets tuned on it.
+ * - `--policy`: train with models/pantau-policy-id.tsv too.
+ * - `--ood`: also the out-of-domain sets; for the go/no-go on the policy set only.
+ * Not part of `npm test`.
  */
 import { errorMessage } from '../../domain/errors.ts';
 import type { FeatureSpec } from '../features.ts';
