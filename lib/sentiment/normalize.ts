@@ -39,35 +39,40 @@ function needsNfkc(s: string): boolean {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c >= 0xd800 && c <= 0xdbff) {
-      const cp = s.codePointAt(i) as number;
-      // Emoji blocks and tag characters; 1F000-1F2FF (enclosed alphanumerics) is not stable.
-      if ((cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0xe0020 && cp <= 0xe007f)) {
+      if (nfkcKeepsAstral(s.codePointAt(i) as number)) {
         i++;
         continue;
       }
       return true;
     }
-    if (
-      (c >= 0xc0 && c <= 0xff) ||
-      (c >= 0x200b && c <= 0x200d) ||
-      c === 0x2013 ||
-      c === 0x2014 ||
-      c === 0x2018 ||
-      c === 0x2019 ||
-      c === 0x201c ||
-      c === 0x201d ||
-      c === 0x2022 ||
-      (c >= 0x2190 && c <= 0x21ff) ||
-      (c >= 0x2300 && c <= 0x23ff && c !== 0x2329 && c !== 0x232a) ||
-      (c >= 0x25a0 && c <= 0x27bf) ||
-      (c >= 0x2b00 && c <= 0x2bff) ||
-      c === 0xfe0f
-    ) {
-      continue;
-    }
-    return true;
+    if (!nfkcKeeps(c)) return true;
   }
   return false;
+}
+
+/** Emoji blocks and tag characters; 1F000-1F2FF (enclosed alphanumerics) is not stable. */
+function nfkcKeepsAstral(cp: number): boolean {
+  return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+/** BMP code units (not surrogates) that NFKC leaves as they are; none of them is whitespace. */
+function nfkcKeeps(c: number): boolean {
+  return (
+    (c >= 0xc0 && c <= 0xff) ||
+    (c >= 0x200b && c <= 0x200d) ||
+    c === 0x2013 ||
+    c === 0x2014 ||
+    c === 0x2018 ||
+    c === 0x2019 ||
+    c === 0x201c ||
+    c === 0x201d ||
+    c === 0x2022 ||
+    (c >= 0x2190 && c <= 0x21ff) ||
+    (c >= 0x2300 && c <= 0x23ff && c !== 0x2329 && c !== 0x232a) ||
+    (c >= 0x25a0 && c <= 0x27bf) ||
+    (c >= 0x2b00 && c <= 0x2bff) ||
+    c === 0xfe0f
+  );
 }
 /** Cheap pre-check so the emoticon expressions run only on the few posts that may contain one. */
 // Every emoticon pattern in EMOTICONS starts after whitespace or at the start of the text with one
@@ -75,6 +80,46 @@ function needsNfkc(s: string): boolean {
 // (An anchored alternation `(?:^|\s)` is twice as slow to scan for, so the text start is checked
 // by prefixing a space.)
 const EMOTICON_HINT_RE = /\s(?:[:;=^(><]|T[_.]T|[xX]D)/;
+/** Whether an emoticon pattern may start at `u[j]` (the part of EMOTICON_HINT_RE after `\s`). */
+function emoticonAt(u: Uint16Array, j: number): boolean {
+  const c = u[j] as number;
+  // : ; = ^ ( > <
+  if (c === 58 || c === 59 || c === 61 || c === 94 || c === 40 || c === 62 || c === 60) return true;
+  const d = u[j + 1] as number;
+  if (c === 84 /* T */) return (d === 95 || d === 46) && u[j + 2] === 84;
+  return (c === 120 || c === 88) /* x X */ && d === 68 /* D */;
+}
+
+const PRE_PLAIN = 0;
+const PRE_EMOTICON = 1;
+const PRE_REWRITE = 2;
+
+/**
+ * One pass over the post's code units in place of three native scans (needsNfkc's, the '&'
+ * check and EMOTICON_HINT_RE): PRE_REWRITE when NFKC or entity replacement could change the text
+ * (then every step runs as written), else PRE_EMOTICON when an emoticon may start (after ASCII
+ * whitespace or at the start: other whitespace is never kept by NFKC), else PRE_PLAIN.
+ */
+function prescan(u: Uint16Array, n: number): number {
+  let flags = emoticonAt(u, 0) ? PRE_EMOTICON : PRE_PLAIN;
+  for (let i = 0; i < n; i++) {
+    const c = u[i] as number;
+    if (c < 0x80) {
+      if (c === 38 /* & */) return PRE_REWRITE;
+      if ((c === 32 || (c >= 9 && c <= 13)) && emoticonAt(u, i + 1)) flags = PRE_EMOTICON;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      // u[n] is 0, so a high surrogate at the end is never paired.
+      const d = u[i + 1] as number;
+      if (d < 0xdc00 || d > 0xdfff) return PRE_REWRITE;
+      if (!nfkcKeepsAstral(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return PRE_REWRITE;
+      i++;
+    } else if (!nfkcKeeps(c)) {
+      return PRE_REWRITE;
+    }
+  }
+  return flags;
+}
+
 /** EMOTICON_HINT_RE's test at the very start of the text, where there is no whitespace before. */
 function startsLikeEmoticon(s: string): boolean {
   const c = s.charCodeAt(0);
@@ -472,20 +517,36 @@ function emitEntry(entry: WordEntry): void {
  * marked on the first content word after a negator (intensifiers in between are skipped; a clause
  * break ends the scope).
  */
-function tokenize(text: string): string[] {
+/** The text as the scan sees it: NFKC where it can matter, entities blanked, emoticons named. */
+function rewrite(text: string): string {
   let s = text;
   if (needsNfkc(s)) {
     // NFKC folds "𝐛𝐚𝐠𝐮𝐬" and full-width letters into plain ones; emoji survive it.
     s = s.normalize('NFKC');
   }
   if (s.includes('&')) s = s.replace(/&(?:amp|lt|gt|quot|#39);/g, ' ');
-  if (EMOTICON_HINT_RE.test(s) || startsLikeEmoticon(s))
-    for (const [re, token] of EMOTICONS) s = s.replace(re, token);
+  if (EMOTICON_HINT_RE.test(s) || startsLikeEmoticon(s)) s = replaceEmoticons(s);
+  return s;
+}
+
+function replaceEmoticons(text: string): string {
+  let s = text;
+  for (const [re, token] of EMOTICONS) s = s.replace(re, token);
+  return s;
+}
+
+function tokenize(text: string): string[] {
+  let s = text;
+  let u = loadUnits(s);
+  const pre = prescan(u, s.length);
+  if (pre !== PRE_PLAIN) {
+    s = pre === PRE_REWRITE ? rewrite(s) : replaceEmoticons(s);
+    u = loadUnits(s);
+  }
 
   out = [];
   negate = false;
   const n = s.length;
-  const u = loadUnits(s);
   let i = 0;
   while (i < n) {
     const c = u[i] as number;
