@@ -21,6 +21,8 @@ interface FeatureSpec {
   charBits?: number;
   /** Multiplies the character block's values (it is L2-normalised on its own); default 1. */
   charWeight?: number;
+  /** Multiplies the values of word n-grams longer than one word; default 1. */
+  ngramWeight?: number;
 }
 
 /** Number of weight rows (buckets) a spec needs: the word space plus any own character space. */
@@ -147,6 +149,9 @@ function createExtractor(spec: FeatureSpec) {
     const wv = wordCount > 0 ? 1 / Math.sqrt(wordCount) : 0;
     const cv = charCount > 0 ? (spec.charWeight ?? 1) / Math.sqrt(charCount) : 0;
     val.fill(wv, 0, wordCount);
+    if (spec.ngramWeight !== undefined && spec.ngramWeight !== 1) {
+      val.fill(wv * spec.ngramWeight, tokens.length, wordCount);
+    }
     val.fill(cv, wordCount, n);
     return { idx, val, length: n, tokens };
   }

@@ -82,6 +82,16 @@ describe('feature extraction', () => {
     );
   });
 
+  it('scales word n-gram values by ngramWeight and leaves unigrams alone', () => {
+    const text = 'harga beras naik lagi';
+    const plain = createExtractor(base).extract(text);
+    const n = plain.tokens.length;
+    const unigram = plain.val[0] as number;
+    const f = createExtractor({ ...base, ngramWeight: 0.5 }).extract(text);
+    expect(Array.from(f.val.subarray(0, n))).toEqual(new Array(n).fill(unigram));
+    for (const v of f.val.subarray(n, f.length)) expect(v).toBeCloseTo(unigram * 0.5, 6);
+  });
+
   it('keeps character n-grams in their own space after the word buckets when charBits is set', () => {
     const spec: FeatureSpec = { ...base, charMinN: 2, charMaxN: 3, charBits: 8, charWeight: 0.5 };
     expect(bucketCount(spec)).toBe(1024 + 256);
