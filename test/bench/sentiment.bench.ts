@@ -160,6 +160,8 @@ async function run(): Promise<Record<string, number | string>> {
     'builtin scoring + language ID, posts/s': median(builtinWithLang),
     'npm sentiment@5 (AFINN), posts/s (same run)': reference,
     'builtin / sentiment throughput ratio': builtin / reference,
+    // The score Lambda runs language ID on every post before scoring it.
+    'builtin + language ID / sentiment ratio': median(builtinWithLang) / reference,
     'analyzer batch of 2000, ms': batchMs,
     'model file size, bytes': modelBytes,
     'model file size, MB': modelBytes / 1024 / 1024,
