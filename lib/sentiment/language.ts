@@ -162,17 +162,17 @@ for (const [word, wts] of WORD_WEIGHTS) {
 /** The current word's lower-cased, collapsed characters (module-level: no allocation per post). */
 let word = new Uint16Array(256);
 
-/** Weights of the marker word in `word[0, len)`, if it is one. */
-function markerWeightsOf(len: number): Float64Array | undefined {
+/** Weights of the marker word in `w[0, len)`, if it is one. */
+function markerWeightsOf(w: Uint16Array, len: number): Float64Array | undefined {
   if (len === 0 || len > maxMarkerLength) return undefined;
   let h = FNV_OFFSET;
-  for (let k = 0; k < len; k++) h = Math.imul(h ^ (word[k] as number), FNV_PRIME);
+  for (let k = 0; k < len; k++) h = Math.imul(h ^ (w[k] as number), FNV_PRIME);
   for (let slot = markerSlot(h); ; slot = (slot + 1) & MARKER_MASK) {
     const key = markerKeys[slot];
     if (key === undefined) return undefined;
     if (key.length !== len) continue;
     let k = 0;
-    while (k < len && key.charCodeAt(k) === word[k]) k++;
+    while (k < len && key.charCodeAt(k) === w[k]) k++;
     if (k === len) return markerWeights[slot];
   }
 }
@@ -205,6 +205,9 @@ function voteByScan(text: string, acc: Float64Array): number {
   const n = text.length;
   const u = loadUnits(text);
   if (word.length < n) word = new Uint16Array(n);
+  // Locals: the module-level bindings are re-read on every access otherwise.
+  const w = word;
+  const classes = CLASS;
   let total = 0;
   let len = 0;
   let run = 0;
@@ -214,7 +217,7 @@ function voteByScan(text: string, acc: Float64Array): number {
   for (;;) {
     // Past the end reads the zero sentinel, which ends the last word like any separator.
     const c = u[i] as number;
-    const cls = c < 128 ? (CLASS[c] as number) : classOf(c);
+    const cls = c < 128 ? (classes[c] as number) : classOf(c);
     if (cls === LETTER || cls === E_ACUTE) {
       const lc = cls === LETTER ? c | 32 : 0xe9;
       if ((c === 104 || c === 72) && urlAt(u, n, i)) {
@@ -223,9 +226,9 @@ function voteByScan(text: string, acc: Float64Array): number {
         // Letters repeated 3+ times collapse to one: keep two, drop the second on the third.
         if (lc !== prev) {
           run = 1;
-          word[len++] = lc;
+          w[len++] = lc;
           prev = cls === LETTER ? lc : -1;
-        } else if (++run <= 2) word[len++] = lc;
+        } else if (++run <= 2) w[len++] = lc;
         else if (run === 3) len--;
         i++;
         continue;
@@ -233,7 +236,7 @@ function voteByScan(text: string, acc: Float64Array): number {
     }
     if (cls === SLOW) return -1;
     if (len > 0) {
-      const wts = markerWeightsOf(len);
+      const wts = markerWeightsOf(w, len);
       if (wts !== undefined) {
         for (let k = 0; k < acc.length; k++) {
           const wt = wts[k] as number;
