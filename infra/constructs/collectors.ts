@@ -11,6 +11,7 @@
 import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -75,6 +76,10 @@ class Collectors extends Construct {
         'Invoked asynchronously by EventBridge Scheduler; after Lambda async retries a failed run goes to the EventInvokeConfig on-failure destination (an SQS queue with an alarm), which keeps the error context a DeadLetterConfig would lose.',
       timeout: COLLECT_TIMEOUT,
       memorySize: 512,
+      // A fanned-out lane is a chain of the function invoking itself, longer than the ~16 hops
+      // after which loop detection would stop it. The chain is bounded in code instead: at most
+      // MAX_SHARDS shards, and none starts after the run's horizon (one schedule interval).
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
       environment: {
         ...props.sharedEnvironment,
         COLLECT_SOURCE: s.source,

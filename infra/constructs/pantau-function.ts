@@ -49,6 +49,11 @@ interface PantauFunctionProps {
    * its own failure path instead, and cdk-nag records it.
    */
   readonly failurePath: string;
+  /**
+   * Allow only for a function that invokes itself on purpose, with its own bound on the chain;
+   * Lambda's loop detection (Terminate) stays on everywhere else.
+   */
+  readonly recursiveLoop?: lambda.RecursiveLoop;
 }
 
 class PantauFunction extends Construct {
@@ -82,6 +87,7 @@ class PantauFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      recursiveLoop: props.recursiveLoop,
       environment,
       ...(skipBundling
         ? { code: lambda.Code.fromInline(UNBUNDLED_PLACEHOLDER), handler: 'index.handler' }

@@ -48,6 +48,13 @@ describe('Construct: Collectors fan-out', () => {
     ]);
   });
 
+  it('allows the self-invoking chain on collectors only; every other function keeps loop detection', () => {
+    const collectors = new Set([...collectorIds().values()].map((c) => c.fnId));
+    for (const [id, fn] of Object.entries(resourcesOf(jkt.template, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties.RecursiveLoop, id).toBe(collectors.has(id) ? 'Allow' : undefined);
+    }
+  });
+
   it('lets each collector invoke only itself, by its unqualified ARN', () => {
     const ids = collectorIds();
     const allFunctions = Object.keys(resourcesOf(jkt.template, 'AWS::Lambda::Function'));
