@@ -104,6 +104,8 @@ function prescan(u: Uint16Array, n: number): number {
   let flags = emoticonAt(u, 0) ? PRE_EMOTICON : PRE_PLAIN;
   for (let i = 0; i < n; i++) {
     const c = u[i] as number;
+    // Letters and most punctuation (A-Z, a-z, [, ], {, }…): nothing to check.
+    if (c > 0x40 && c < 0x80) continue;
     if (c < 0x80) {
       if (c === 38 /* & */) return PRE_REWRITE;
       if ((c === 32 || (c >= 9 && c <= 13)) && emoticonAt(u, i + 1)) flags = PRE_EMOTICON;
