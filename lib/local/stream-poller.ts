@@ -61,6 +61,15 @@ type Checkpoints = Record<string, string>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * An iterator that no retry can revive: expired (15 minutes in DynamoDB) or pointing before the
+ * oldest record still kept (DynamoDB Local also says so of an iterator taken on a fresh stream).
+ */
+function isDeadIterator(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException';
+}
+
 /** SDK stream records carry Dates; Lambda events carry epoch seconds and the stream ARN. */
 function toLambdaRecord(r: _Record, streamArn: string, region: string): DynamoDBRecord {
   const d = r.dynamodb ?? {};
@@ -201,16 +210,18 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
     key: string,
     state: { done: boolean; idle: boolean },
   ) {
-    const after = checkpoints[key];
-    const it = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shard.ShardId,
-        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-        SequenceNumber: after,
-      }),
-    );
-    let iterator = it.ShardIterator;
+    const iteratorAfter = async (seq: string | undefined) => {
+      const it = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: seq ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: seq,
+        }),
+      );
+      return it.ShardIterator;
+    };
+    let iterator = await iteratorAfter(checkpoints[key]);
     let buffer: DynamoDBRecord[] = [];
     let bufferSince = 0;
     let lastSeq: string | undefined;
@@ -230,6 +241,24 @@ async function startStreamPollers(opts: StreamPollerOptions): Promise<StreamPoll
         if (!running) return;
         log.warn('GetRecords failed; retrying', { mapping: m.name, error: errorMessage(err) });
         await sleep(1000);
+        if (isDeadIterator(err)) {
+          // Retrying a dead iterator fails forever: take a new one after the last record read
+          // (buffered records stay buffered), or from the oldest record when that one is gone.
+          const from = lastSeq ?? checkpoints[key];
+          const stale = iterator;
+          iterator = await iteratorAfter(from)
+            .catch((again: unknown) => {
+              if (from && isDeadIterator(again)) return iteratorAfter(undefined);
+              throw again;
+            })
+            .catch((renewErr: unknown) => {
+              log.warn('New shard iterator failed; retrying', {
+                mapping: m.name,
+                error: errorMessage(renewErr),
+              });
+              return stale;
+            });
+        }
         continue;
       }
       const records = res.Records ?? [];
