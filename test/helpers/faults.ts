@@ -41,7 +41,10 @@ export interface FaultSelector {
 }
 
 export interface FailOptions extends FaultSelector {
-  /** The error to throw: an instance (thrown as is) or a factory (one per call). */
+  /**
+   * The error to throw: an instance (thrown as is) or a factory (one per call). Default: DynamoDB's
+   * InternalServerError before the request, a socket timeout after it; see `awsErrors`.
+   */
   error?: Error | (() => Error);
   /**
    * 'before' (default): the request never reaches the service. 'after': it reaches the service
