@@ -2,7 +2,7 @@
  * Hashed word and character n-gram features. Hashing keeps the model a fixed, small array with no
  * vocabulary to ship or look up, and lets unseen spellings share character n-grams with known ones.
  */
-import { NEG_PREFIX, tokenize } from './normalize.ts';
+import { NEG_PREFIX, tokenHashes, tokenize } from './normalize.ts';
 
 interface FeatureSpec {
   /** log2 of the number of hash buckets. */
@@ -40,28 +40,10 @@ interface Features {
 }
 
 const NEG_CODE = NEG_PREFIX.charCodeAt(0);
-const WORD_SEED = 0x9e3779b1 | 0;
 const BIGRAM_SEED = 0x85ebca6b | 0;
 const CHAR_SEED = 0xc2b2ae35 | 0;
 const TRIGRAM_SEED = 0x27d4eb2f | 0;
 const FNV_PRIME = 0x01000193;
-
-function fnv(str: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < str.length; i++) {
-    h ^= str.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h;
-}
-
-/**
- * Word hashes by token. Most tokens are the tokenizer's cached strings, whose engine-level hash is
- * already computed, so a map probe is cheaper than FNV over the characters. Bounded; clearing it
- * only costs recomputation.
- */
-const HASH_CACHE_MAX = 50_000;
-const HASH_CACHE = new Map<string, number>();
 
 /** Fibonacci hashing: the top bits of one multiply are well mixed, and cost one instruction. */
 const GOLDEN = 0x9e3779b1 | 0;
@@ -72,7 +54,6 @@ function createExtractor(spec: FeatureSpec) {
   const charOffset = spec.charBits ? 1 << spec.bits : 0;
   let idx = new Int32Array(4096);
   let val = new Float32Array(4096);
-  let wordHashes = new Int32Array(256);
 
   function ensure(n: number): void {
     if (n <= idx.length) return;
@@ -100,17 +81,10 @@ function createExtractor(spec: FeatureSpec) {
     ensure(nWord + nChar + 1);
     let n = 0;
 
-    if (wordHashes.length < tokens.length) wordHashes = new Int32Array(tokens.length * 2);
+    // The tokenizer's word hashes (normalize.ts wordHash), valid until the next tokenize call.
+    const wordHashes = tokenHashes();
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] as string;
-      let h = HASH_CACHE.get(t);
-      if (h === undefined) {
-        h = fnv(t, WORD_SEED);
-        if (HASH_CACHE.size >= HASH_CACHE_MAX) HASH_CACHE.clear();
-        HASH_CACHE.set(t, h);
-      }
-      wordHashes[i] = h;
-      idx[n++] = Math.imul(h, GOLDEN) >>> shift;
+      idx[n++] = Math.imul(wordHashes[i] as number, GOLDEN) >>> shift;
     }
     if (spec.wordMaxN >= 2) {
       for (let i = 1; i < tokens.length; i++) {

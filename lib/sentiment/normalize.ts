@@ -22,6 +22,16 @@ import { createUnitReader } from './units.ts';
 /** Prefix marking a word inside a negation scope: "tidak bagus" → `tidak ¬bagus`. */
 const NEG_PREFIX = '¬';
 
+const WORD_SEED = 0x9e3779b1 | 0;
+const WORD_PRIME = 0x01000193;
+
+/** FNV-1a of a token from WORD_SEED: the word hash the features and the model's buckets use. */
+function wordHash(token: string): number {
+  let h = WORD_SEED;
+  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), WORD_PRIME);
+  return h;
+}
+
 const NON_ASCII_RE = /[\u0080-\uffff]/;
 
 /**
@@ -193,19 +203,24 @@ function emojiPolarity(ch: string): string | undefined {
  * cached per code point (bounded; clearing only costs recomputation).
  */
 const EMOJI_CACHE_MAX = 10_000;
-const EMOJI_CACHE = new Map<number, readonly string[] | undefined>();
+interface EmojiTokens {
+  tokens: readonly string[];
+  hashes: readonly number[];
+}
+const EMOJI_CACHE = new Map<number, EmojiTokens | undefined>();
 
-function emojiTokens(cp: number): readonly string[] | undefined {
+function emojiTokens(cp: number): EmojiTokens | undefined {
   if (EMOJI_CACHE.has(cp)) return EMOJI_CACHE.get(cp);
   const ch = String.fromCodePoint(cp);
-  let tokens: readonly string[] | undefined;
+  let found: EmojiTokens | undefined;
   if (PICTO_RE.test(ch)) {
     const pol = emojiPolarity(ch);
-    tokens = pol ? [ch, pol] : [ch];
+    const tokens = pol ? [ch, pol] : [ch];
+    found = { tokens, hashes: tokens.map(wordHash) };
   }
   if (EMOJI_CACHE.size >= EMOJI_CACHE_MAX) EMOJI_CACHE.clear();
-  EMOJI_CACHE.set(cp, tokens);
-  return tokens;
+  EMOJI_CACHE.set(cp, found);
+  return found;
 }
 
 /** Collapses a letter repeated 3+ times ("bangettt" → "banget"); reports whether it did. */
@@ -330,6 +345,9 @@ interface WordEntry {
    * concatenated per post, which also spares the feature hasher a fresh string to hash.
    */
   negated: string;
+  /** wordHash of `token` and of `negated`, for the feature hasher. */
+  tokenHash: number;
+  negatedHash: number;
 }
 
 /**
@@ -457,15 +475,53 @@ function analyzeWord(word: string): WordEntry {
   const [collapsed, elongated] = collapseElongation(w);
   const n = normalizeWord(collapsed);
   if (n.includes(' ')) {
-    return { token: n, role: undefined, parts: n.split(' '), elongated, negated: n };
+    const h = wordHash(n);
+    return {
+      token: n,
+      role: undefined,
+      parts: n.split(' '),
+      elongated,
+      negated: n,
+      tokenHash: h,
+      negatedHash: h,
+    };
   }
   const negated = isAsciiAlnum(n.charCodeAt(0)) ? NEG_PREFIX + n : n;
-  return { token: n, role: ROLE.get(n), parts: undefined, elongated, negated };
+  return {
+    token: n,
+    role: ROLE.get(n),
+    parts: undefined,
+    elongated,
+    negated,
+    tokenHash: wordHash(n),
+    negatedHash: wordHash(negated),
+  };
 }
 
 // Emitter state for the tokenize call in progress; module-level so no closures are built per post.
 let out: string[] = [];
 let negate = false;
+/** wordHash of each token of `out`, same index; reused by the next call (see tokenHashes). */
+let hashes = new Int32Array(256);
+
+function push(t: string, h: number): void {
+  const k = out.length;
+  if (k >= hashes.length) {
+    const grown = new Int32Array(hashes.length * 2);
+    grown.set(hashes);
+    hashes = grown;
+  }
+  hashes[k] = h;
+  out.push(t);
+}
+
+const H_USER = wordHash('_user_');
+const H_HASHTAG = wordHash('_hashtag_');
+const H_NUM = wordHash('_num_');
+const H_URL = wordHash('_url_');
+const H_ELONG = wordHash('_elong_');
+const H_BANG = wordHash('!');
+const H_QUESTION = wordHash('?');
 
 /** A normalised word (or placeholder/emoji), applying slang and negation. */
 function emitWord(raw: string): void {
@@ -485,16 +541,17 @@ function emitPlain(t: string): void {
 function emitWithRole(t: string, role: number | undefined): void {
   if (role === BREAKER) {
     negate = false;
-    out.push(t);
+    push(t, wordHash(t));
   } else if (role === NEGATOR) {
     negate = true;
-    out.push(t);
+    push(t, wordHash(t));
   } else if (negate && role !== INTENSIFIER && isAsciiAlnum(t.charCodeAt(0))) {
     // Only words take the mark: placeholders and emoji keep their own polarity.
-    out.push(NEG_PREFIX + t);
+    const marked = NEG_PREFIX + t;
+    push(marked, wordHash(marked));
     negate = false;
   } else {
-    out.push(t);
+    push(t, wordHash(t));
   }
 }
 
@@ -506,11 +563,11 @@ function emitEntry(entry: WordEntry): void {
   } else if (role === BREAKER) {
     negate = false;
   } else if (negate && role !== INTENSIFIER && entry.negated !== entry.token) {
-    out.push(entry.negated);
+    push(entry.negated, entry.negatedHash);
     negate = false;
     return;
   }
-  out.push(entry.token);
+  push(entry.token, entry.tokenHash);
 }
 
 /**
@@ -563,7 +620,8 @@ function tokenize(text: string): string[] {
       let j = i + 1;
       while (j < n && (u[j] as number) >= 97 && (u[j] as number) <= 122) j++;
       if (j < n && j > i + 1 && (u[j] as number) === 95) {
-        out.push(s.slice(i, j + 1));
+        const placeholder = s.slice(i, j + 1);
+        push(placeholder, wordHash(placeholder));
         i = j + 1;
       } else {
         i++;
@@ -576,9 +634,9 @@ function tokenize(text: string): string[] {
       while (j < n && (isWordUnit(u[j] as number) || (u[j] as number) === 95)) j++;
       if (j > i + 1) {
         if (c === 64) {
-          out.push('_user_');
+          push('_user_', H_USER);
         } else {
-          out.push('_hashtag_');
+          push('_hashtag_', H_HASHTAG);
           for (const w of hashtagWords(s.slice(i + 1, j)))
             emitWord(isDigit(w.charCodeAt(0)) ? '_num_' : w);
         }
@@ -600,7 +658,7 @@ function tokenize(text: string): string[] {
         )
           j++;
         if (j >= n || !isWordUnit(u[j] as number)) {
-          out.push('_num_');
+          push('_num_', H_NUM);
           i = j;
           continue;
         }
@@ -632,7 +690,7 @@ function tokenize(text: string): string[] {
       const next = j < n ? (u[j] as number) : 0;
       if ((next === 58 || next === 46) && startsUrl(s.slice(i, j).toLowerCase(), s, j)) {
         while (j < n && !isSpace(u[j] as number)) j++;
-        out.push('_url_');
+        push('_url_', H_URL);
         i = j;
         continue;
       }
@@ -641,13 +699,14 @@ function tokenize(text: string): string[] {
       const parts = entry.parts;
       if (parts === undefined) emitEntry(entry);
       else for (const part of parts) emitPlain(part);
-      if (entry.elongated) out.push('_elong_');
+      if (entry.elongated) push('_elong_', H_ELONG);
       continue;
     }
 
     if (c === 33 /* ! */ || c === 63 /* ? */) {
       negate = false;
-      out.push(c === 33 ? '!' : '?');
+      if (c === 33) push('!', H_BANG);
+      else push('?', H_QUESTION);
       i++;
       continue;
     }
@@ -660,7 +719,11 @@ function tokenize(text: string): string[] {
     if (c >= 128) {
       const cp = s.codePointAt(i) as number;
       const emoji = emojiTokens(cp);
-      if (emoji !== undefined) for (const t of emoji) out.push(t);
+      if (emoji !== undefined) {
+        for (let k = 0; k < emoji.tokens.length; k++) {
+          push(emoji.tokens[k] as string, emoji.hashes[k] as number);
+        }
+      }
       i += cp > 0xffff ? 2 : 1;
       continue;
     }
@@ -669,4 +732,13 @@ function tokenize(text: string): string[] {
   return out;
 }
 
-export { NEG_PREFIX, normalizeWord, tokenize };
+/**
+ * wordHash of each token of the last `tokenize` call, same index (only the first `length` entries
+ * of that call's tokens are valid). The buffer is reused by the next call. The scan already knows
+ * each cached word's hash, so the feature hasher needs no per-token string hashing or map probe.
+ */
+function tokenHashes(): Int32Array {
+  return hashes;
+}
+
+export { NEG_PREFIX, normalizeWord, tokenHashes, tokenize, wordHash };

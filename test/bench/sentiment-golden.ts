@@ -73,6 +73,8 @@ function main(): number {
   const tokens = createHash('sha256');
   const language = createHash('sha256');
   const scores = createHash('sha256');
+  // Raw model probabilities, bit for bit (the stored scores above are rounded to 4 places).
+  const probabilities = createHash('sha256');
   const model = loadBuiltinModel();
   const scoredAt = '2026-01-01T00:00:00.000Z';
   for (const text of texts) {
@@ -81,6 +83,8 @@ function main(): number {
       const { lang, confidence } = detectLanguage(text, hint);
       language.update(`${lang}:${confidence}\u0002`);
     }
+    const p = model.predict(text);
+    probabilities.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
     const s = scoreBuiltin(model, text, scoredAt);
     scores.update(`${s.label}:${JSON.stringify(s.scores)}\u0002`);
   }
@@ -91,6 +95,7 @@ function main(): number {
   };
   process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
   process.stdout.write(`scores (model ${model.version}): ${scores.digest('hex')}\n`);
+  process.stdout.write(`probabilities (model ${model.version}): ${probabilities.digest('hex')}\n`);
 
   if (process.argv.includes('--write')) {
     writeFileSync(GOLDEN_FILE, `${JSON.stringify(current, null, 2)}\n`);
