@@ -355,22 +355,43 @@ interface WordEntry {
  * from the post's characters: a word seen before costs one FNV pass and a character compare, with
  * no substring, no lower-casing and no engine-level string hash (those three were the tokenizer's
  * largest costs). Cleared when full.
+ *
+ * Real posts use many distinct words, so the table is far bigger than the CPU caches and a probe
+ * is dominated by memory misses: each slot keeps its hash, key and entry id side by side in one
+ * typed array (one cache line per probe), and what the scan needs of a hit (flags, token hashes)
+ * sits in dense arrays indexed by entry id rather than in a scattered object.
  */
 const WORD_CACHE_MAX = 50_000;
 const TABLE_BITS = 17;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
-const tableEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(
-  1 << TABLE_BITS,
-).fill(undefined);
-const tableHashes = new Int32Array(1 << TABLE_BITS);
+/** Per slot: word hash, key (pool start << KEY_LENGTH_BITS | length), entry id + 1 (0: empty). */
+const SLOT_INTS = 4;
+const slots = new Int32Array((1 << TABLE_BITS) * SLOT_INTS);
+const KEY_LENGTH_BITS = 11;
+const KEY_LENGTH_MASK = (1 << KEY_LENGTH_BITS) - 1;
 /** Keys live in one code-unit pool (typed-array reads on both sides of the compare). */
-const tableKeyStart = new Int32Array(1 << TABLE_BITS);
-const tableKeyLength = new Int32Array(1 << TABLE_BITS);
 const keyPool = new Uint16Array(1 << 20);
 /** Longer words are analysed every time rather than cached, so one huge word cannot fill the pool. */
 const MAX_CACHED_WORD = 1 << 10;
 let poolUsed = 0;
 let tableSize = 0;
+
+/** Entry flags: the word's role in the low two bits (0 none), then these. */
+const ROLE_MASK = 3;
+const F_ELONGATED = 4;
+const F_PARTS = 8;
+/** The negated form differs from the token (words, not placeholders or emoji). */
+const F_NEGATABLE = 16;
+/** Entry id of a word too long to cache: analysed into this id on every occurrence. */
+const UNCACHED_ID = WORD_CACHE_MAX;
+const entryFlags = new Int32Array(WORD_CACHE_MAX + 1);
+const entryTokenHash = new Int32Array(WORD_CACHE_MAX + 1);
+const entryNegatedHash = new Int32Array(WORD_CACHE_MAX + 1);
+const entryToken: string[] = new Array<string>(WORD_CACHE_MAX + 1).fill('');
+const entryNegated: string[] = new Array<string>(WORD_CACHE_MAX + 1).fill('');
+const entryParts: (string[] | undefined)[] = new Array<string[] | undefined>(
+  WORD_CACHE_MAX + 1,
+).fill(undefined);
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -395,19 +416,19 @@ function hashKey(key: string): number {
   return h;
 }
 
-/** Whether the key in `slot` is `u[from, to)` lower-cased. */
-function keyMatchesUnits(slot: number, u: Uint16Array, from: number, to: number): boolean {
-  if (tableKeyLength[slot] !== to - from) return false;
-  const start = (tableKeyStart[slot] as number) - from;
+/** Whether the key `packed` (see slots) is `u[from, to)` lower-cased. */
+function keyMatchesUnits(packed: number, u: Uint16Array, from: number, to: number): boolean {
+  if ((packed & KEY_LENGTH_MASK) !== to - from) return false;
+  const start = (packed >>> KEY_LENGTH_BITS) - from;
   for (let k = from; k < to; k++) {
     if (keyPool[start + k] !== lowerAscii(u[k] as number)) return false;
   }
   return true;
 }
 
-function keyMatchesString(slot: number, w: string): boolean {
-  if (tableKeyLength[slot] !== w.length) return false;
-  const start = tableKeyStart[slot] as number;
+function keyMatchesString(packed: number, w: string): boolean {
+  if ((packed & KEY_LENGTH_MASK) !== w.length) return false;
+  const start = packed >>> KEY_LENGTH_BITS;
   for (let k = 0; k < w.length; k++) if (keyPool[start + k] !== w.charCodeAt(k)) return false;
   return true;
 }
@@ -415,58 +436,82 @@ function keyMatchesString(slot: number, w: string): boolean {
 /** Slot of the ASCII word `u[from, to)` (lower-cased) with hash `h`: its own or the empty one. */
 function slotOfAscii(h: number, u: Uint16Array, from: number, to: number): number {
   let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
-  while (tableEntries[slot] !== undefined) {
-    if (tableHashes[slot] === h && keyMatchesUnits(slot, u, from, to)) return slot;
+  for (;;) {
+    const base = slot * SLOT_INTS;
+    if (slots[base + 2] === 0) return slot;
+    if (slots[base] === h && keyMatchesUnits(slots[base + 1] as number, u, from, to)) return slot;
     slot = (slot + 1) & TABLE_MASK;
   }
-  return slot;
 }
 
 function slotOfKey(h: number, w: string): number {
   let slot = Math.imul(h, GOLDEN) >>> (32 - TABLE_BITS);
-  while (tableEntries[slot] !== undefined) {
-    if (tableHashes[slot] === h && keyMatchesString(slot, w)) return slot;
+  for (;;) {
+    const base = slot * SLOT_INTS;
+    if (slots[base + 2] === 0) return slot;
+    if (slots[base] === h && keyMatchesString(slots[base + 1] as number, w)) return slot;
     slot = (slot + 1) & TABLE_MASK;
   }
-  return slot;
 }
 
-function storeEntry(slot: number, h: number, w: string): WordEntry {
+function setEntry(id: number, entry: WordEntry): void {
+  entryFlags[id] =
+    (entry.role ?? 0) |
+    (entry.elongated ? F_ELONGATED : 0) |
+    (entry.parts !== undefined ? F_PARTS : 0) |
+    (entry.negated !== entry.token ? F_NEGATABLE : 0);
+  entryTokenHash[id] = entry.tokenHash;
+  entryNegatedHash[id] = entry.negatedHash;
+  entryToken[id] = entry.token;
+  entryNegated[id] = entry.negated;
+  entryParts[id] = entry.parts;
+}
+
+/** Analyses `w`, caches it in `slot` (an empty slot for it) and returns its entry id. */
+function storeEntry(slot: number, h: number, w: string): number {
   const entry = analyzeWord(w);
-  if (w.length > MAX_CACHED_WORD) return entry;
+  if (w.length > MAX_CACHED_WORD) {
+    setEntry(UNCACHED_ID, entry);
+    return UNCACHED_ID;
+  }
   let at = slot;
   if (tableSize >= WORD_CACHE_MAX || poolUsed + w.length > keyPool.length) {
-    tableEntries.fill(undefined);
+    slots.fill(0);
+    entryToken.fill('');
+    entryNegated.fill('');
+    entryParts.fill(undefined);
     tableSize = 0;
     poolUsed = 0;
     at = slotOfKey(h, w);
   }
   for (let k = 0; k < w.length; k++) keyPool[poolUsed + k] = w.charCodeAt(k);
-  tableKeyStart[at] = poolUsed;
-  tableKeyLength[at] = w.length;
+  const id = tableSize++;
+  setEntry(id, entry);
+  const base = at * SLOT_INTS;
+  slots[base] = h;
+  slots[base + 1] = (poolUsed << KEY_LENGTH_BITS) | w.length;
+  slots[base + 2] = id + 1;
   poolUsed += w.length;
-  tableHashes[at] = h;
-  tableEntries[at] = entry;
-  tableSize++;
-  return entry;
+  return id;
 }
 
 /**
- * Analysis of the word `s[from, to)`, all ASCII, whose lower-cased hash is `h`: lower-cased on the
+ * Entry id of the word `s[from, to)`, all ASCII, whose lower-cased hash is `h`: lower-cased on the
  * fly, no substring on a hit.
  */
-function lookupAscii(h: number, s: string, u: Uint16Array, from: number, to: number): WordEntry {
+function lookupAscii(h: number, s: string, u: Uint16Array, from: number, to: number): number {
   const slot = slotOfAscii(h, u, from, to);
-  const hit = tableEntries[slot];
-  if (hit !== undefined) return hit;
+  const id = slots[slot * SLOT_INTS + 2] as number;
+  if (id !== 0) return id - 1;
   return storeEntry(slot, h, s.slice(from, to).toLowerCase());
 }
 
-/** Analysis of an already lower-cased word (words with non-ASCII letters take this path). */
-function lookupWord(w: string): WordEntry {
+/** Entry id of an already lower-cased word (words with non-ASCII letters take this path). */
+function lookupWord(w: string): number {
   const h = hashKey(w);
   const slot = slotOfKey(h, w);
-  return tableEntries[slot] ?? storeEntry(slot, h, w);
+  const id = slots[slot * SLOT_INTS + 2] as number;
+  return id !== 0 ? id - 1 : storeEntry(slot, h, w);
 }
 
 function analyzeWord(word: string): WordEntry {
@@ -556,18 +601,18 @@ function emitWithRole(t: string, role: number | undefined): void {
 }
 
 /** emitWithRole for a cached word: the same decisions, with the negated form prebuilt. */
-function emitEntry(entry: WordEntry): void {
-  const role = entry.role;
+function emitEntry(id: number, flags: number): void {
+  const role = flags & ROLE_MASK;
   if (role === NEGATOR) {
     negate = true;
   } else if (role === BREAKER) {
     negate = false;
-  } else if (negate && role !== INTENSIFIER && entry.negated !== entry.token) {
-    push(entry.negated, entry.negatedHash);
+  } else if (negate && role !== INTENSIFIER && (flags & F_NEGATABLE) !== 0) {
+    push(entryNegated[id] as string, entryNegatedHash[id] as number);
     negate = false;
     return;
   }
-  push(entry.token, entry.tokenHash);
+  push(entryToken[id] as string, entryTokenHash[id] as number);
 }
 
 /**
@@ -694,12 +739,12 @@ function tokenize(text: string): string[] {
         i = j;
         continue;
       }
-      const entry = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
+      const id = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
-      const parts = entry.parts;
-      if (parts === undefined) emitEntry(entry);
-      else for (const part of parts) emitPlain(part);
-      if (entry.elongated) push('_elong_', H_ELONG);
+      const flags = entryFlags[id] as number;
+      if ((flags & F_PARTS) === 0) emitEntry(id, flags);
+      else for (const part of entryParts[id] as string[]) emitPlain(part);
+      if ((flags & F_ELONGATED) !== 0) push('_elong_', H_ELONG);
       continue;
     }
 
