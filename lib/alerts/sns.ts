@@ -10,7 +10,7 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { Subscriptions } from '../api/types.ts';
-import { PantauError, ValidationError } from '../domain/errors.ts';
+import { PantauError, PartialDeliveryError, ValidationError } from '../domain/errors.ts';
 import type { AlertPublisher } from '../domain/ports.ts';
 import type { Alert, Subscriber } from '../domain/types.ts';
 import { levelRank } from '../domain/types.ts';
@@ -61,8 +61,8 @@ function messageBody(alert: Alert, lang: Lang, baseUrl: string | undefined): str
 
 /**
  * One publish per language (Indonesian first), each reaching only the subscribers whose filter
- * policy names that language. If a later publish fails the error propagates and the retry sends
- * every language again: a duplicate is possible, a silent gap is not.
+ * policy names that language. If a later publish fails, PartialDeliveryError names the languages
+ * already sent; the detector records them and its retry skips them.
  */
 function createSnsPublisher(opts: {
   sns: SNSClient;
@@ -88,9 +88,20 @@ function createSnsPublisher(opts: {
     return out.MessageId;
   }
   return {
-    async publish(alert) {
+    async publish(alert, publishOpts) {
+      const skip = new Set(publishOpts?.skip ?? []);
       const ids: string[] = [];
-      for (const lang of langs) ids.push(await publishIn(alert, lang));
+      const delivered: string[] = [];
+      for (const lang of langs) {
+        if (skip.has(lang)) continue;
+        try {
+          ids.push(await publishIn(alert, lang));
+        } catch (err) {
+          if (delivered.length === 0) throw err;
+          throw new PartialDeliveryError(delivered, err);
+        }
+        delivered.push(lang);
+      }
       return { messageId: ids.join(',') };
     },
   };

@@ -271,6 +271,8 @@ const alert = z.object({
   state: z.enum(['raised', 'escalated']),
   raisedAt: z.string(),
   status: z.enum(['open', 'acknowledged', 'resolved']),
+  /** Languages already sent when a notification was only partly delivered. */
+  deliveredParts: z.array(z.string()).optional(),
   evidence: z.object({
     windowStart: z.string(),
     windowEnd: z.string(),

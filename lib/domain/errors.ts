@@ -93,6 +93,24 @@ class SourceAuthError extends SourceError {
   }
 }
 
+/**
+ * A notification that goes out in several parts (SNS: one publish per language) failed after
+ * some parts were sent. `delivered` names them, so a retry sends only the rest.
+ */
+class PartialDeliveryError extends PantauError {
+  readonly delivered: readonly string[];
+
+  constructor(delivered: readonly string[], cause: unknown) {
+    super(
+      'partial_delivery',
+      `Notification only partly delivered (sent: ${delivered.join(', ') || 'none'}): ${errorMessage(cause)}`,
+      502,
+      { cause },
+    );
+    this.delivered = delivered;
+  }
+}
+
 class ConfigError extends PantauError {
   constructor(message: string) {
     super('config', message, 500);
@@ -115,6 +133,7 @@ export {
   isError,
   NotFoundError,
   PantauError,
+  PartialDeliveryError,
   PayloadTooLargeError,
   SourceAuthError,
   SourceError,

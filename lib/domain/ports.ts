@@ -127,6 +127,8 @@ export interface AlertRepository {
   create(alert: Alert): Promise<boolean>;
   get(alertId: string): Promise<Alert | undefined>;
   markNotified(alert: Alert, at: string): Promise<void>;
+  /** Records the parts of a notification that went out before the rest failed. */
+  markDelivered(alert: Alert, parts: readonly string[]): Promise<void>;
   listByIssue(issueId: string, limit: number): Promise<Alert[]>;
   listByTenant(tenantId: string, status: AlertStatus | undefined, limit: number): Promise<Alert[]>;
   setStatus(
@@ -206,8 +208,12 @@ export interface SentimentAnalyzer {
 // ---------------------------------------------------------------- alerts
 
 export interface AlertPublisher {
-  /** Publishes one notification for the alert to every matching subscriber. */
-  publish(alert: Alert): Promise<{ messageId: string }>;
+  /**
+   * Publishes one notification for the alert to every matching subscriber, except the parts in
+   * `skip` (sent by an earlier attempt). A failure after some parts went out throws
+   * PartialDeliveryError naming them.
+   */
+  publish(alert: Alert, opts?: { skip?: readonly string[] }): Promise<{ messageId: string }>;
 }
 
 // ---------------------------------------------------------------- sources

@@ -204,6 +204,8 @@ export interface Alert {
   status: AlertStatus;
   evidence: AlertEvidence;
   notifiedAt?: string;
+  /** Parts of the notification already sent (SNS: languages) when the rest failed; see detect. */
+  deliveredParts?: string[];
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   resolvedAt?: string;

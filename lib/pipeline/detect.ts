@@ -31,7 +31,12 @@ import {
   resolveParams,
   toWindows,
 } from '../detection/index.ts';
-import { ConflictError, errorMessage, ValidationError } from '../domain/errors.ts';
+import {
+  ConflictError,
+  errorMessage,
+  PartialDeliveryError,
+  ValidationError,
+} from '../domain/errors.ts';
 import type { AlertPublisher, Repositories } from '../domain/ports.ts';
 import type { Alert, AlertEvidence, Issue, Mention } from '../domain/types.ts';
 import type { Log } from '../runtime/log.ts';
@@ -177,7 +182,18 @@ function createDetectUseCase(deps: DetectDeps): {
       // Re-send what was stored, so a retried notification says what the first one would have.
       toSend = existing;
     }
-    const { messageId } = await publisher.publish(toSend);
+    let messageId: string;
+    try {
+      ({ messageId } = await publisher.publish(toSend, { skip: toSend.deliveredParts }));
+    } catch (err) {
+      // Remember what already went out (SNS: a language), so the retry sends only the rest
+      // and no official gets the same alert twice.
+      if (err instanceof PartialDeliveryError && err.delivered.length > 0) {
+        const parts = [...(toSend.deliveredParts ?? []), ...err.delivered];
+        await repos.alerts.markDelivered(toSend, parts);
+      }
+      throw err;
+    }
     await repos.alerts.markNotified(toSend, now().toISOString());
     log.info('alert notified', {
       issueId: issue.id,

@@ -70,6 +70,24 @@ function createAlertRepository(table: TableRef): AlertRepository {
     }
   }
 
+  async function markDelivered(alert: Alert, parts: readonly string[]): Promise<void> {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: alertKeyOf(alert),
+          // Only the lease holder delivers, so the caller's union with what it read is current.
+          UpdateExpression: 'SET deliveredParts = :parts',
+          ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant',
+          ExpressionAttributeValues: { ':parts': [...new Set(parts)], ':tenant': alert.tenantId },
+        }),
+      );
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) throw new NotFoundError('Alert');
+      throw err;
+    }
+  }
+
   async function listByIssue(issueId: string, limit: number): Promise<Alert[]> {
     requireId('issue', issueId);
     requireLimit(limit, MAX_LIST);
@@ -159,7 +177,7 @@ function createAlertRepository(table: TableRef): AlertRepository {
     }
   }
 
-  return { create, get, markNotified, listByIssue, listByTenant, setStatus };
+  return { create, get, markNotified, markDelivered, listByIssue, listByTenant, setStatus };
 }
 
 export { createAlertRepository };

@@ -281,6 +281,7 @@ function alertToItem(a: Alert): Item {
     status: a.status,
     evidence: a.evidence,
     notifiedAt: a.notifiedAt,
+    deliveredParts: a.deliveredParts,
     acknowledgedAt: a.acknowledgedAt,
     acknowledgedBy: a.acknowledgedBy,
     resolvedAt: a.resolvedAt,
@@ -304,6 +305,9 @@ function itemToAlert(item: Item): Alert {
     status: str(item, 'status') as AlertStatus,
     evidence: item.evidence as AlertEvidence,
     notifiedAt: optStr(item, 'notifiedAt'),
+    deliveredParts: Array.isArray(item.deliveredParts)
+      ? item.deliveredParts.filter((p): p is string => typeof p === 'string')
+      : undefined,
     acknowledgedAt: optStr(item, 'acknowledgedAt'),
     acknowledgedBy: optStr(item, 'acknowledgedBy'),
     resolvedAt: optStr(item, 'resolvedAt'),

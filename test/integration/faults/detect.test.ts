@@ -257,6 +257,27 @@ describe('detect under SNS faults', () => {
     expect(await readDeadLetters(dlq)).toEqual([]);
   });
 
+  it('sends each language once when English fails after Indonesian went out', {
+    timeout: 90_000,
+  }, async () => {
+    // Prepare: the first publish (Indonesian) succeeds, the second (English) is refused.
+    faults.fail('PublishCommand', { after: 1, times: 1, error: awsErrors.snsThrottled });
+    await historyAndSurge(repos, 'beras');
+
+    // Act
+    const p = await startMapping(() => S + 4 * MIN);
+    await p.whenIdle(60_000);
+
+    // Assess: the retry skipped Indonesian, recorded as delivered on the alert item.
+    expect(faults.injected('Publish')).toBe(1);
+    expect(perLanguage(sns)).toEqual({ id: 1, en: 1 });
+    const [alert] = await repos.alerts.listByIssue('beras', 10);
+    expect(alert?.notifiedAt).toBeDefined();
+    expect(alert?.deliveredParts).toEqual(['id']);
+    expect(await pendingEvents('beras')).toEqual([]);
+    expect(await readDeadLetters(dlq)).toEqual([]);
+  });
+
   it('lets the SDK retry SNS throttling on the wire, and publishes once', {
     timeout: 90_000,
   }, async () => {

@@ -19,7 +19,7 @@ import {
   subscribe,
   unsubscribe,
 } from '../../../lib/alerts/index.ts';
-import { PantauError, ValidationError } from '../../../lib/domain/errors.ts';
+import { PantauError, PartialDeliveryError, ValidationError } from '../../../lib/domain/errors.ts';
 import type { Subscriber } from '../../../lib/domain/types.ts';
 import { sampleAlert } from './fixtures.ts';
 
@@ -97,6 +97,27 @@ describe('createSnsPublisher', () => {
     await expect(publisher.publish(sampleAlert())).rejects.toThrow(PantauError);
     const body = JSON.parse(mock.commandCalls(PublishCommand)[0]?.args[0].input.Message as string);
     expect(body.sms).toContain('negative/5min');
+  });
+
+  it('names the languages already sent when a later one fails, and skips them on retry', async () => {
+    mock
+      .on(PublishCommand)
+      .resolvesOnce({ MessageId: 'msg-id' })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }))
+      .resolves({ MessageId: 'msg-en' });
+    const publisher = createSnsPublisher({ sns, topicArn: TOPIC });
+    const failed = await publisher.publish(sampleAlert()).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(PartialDeliveryError);
+    expect((failed as PartialDeliveryError).delivered).toEqual(['id']);
+    expect((failed as Error).message).toContain('Rate exceeded');
+
+    await expect(publisher.publish(sampleAlert(), { skip: ['id'] })).resolves.toEqual({
+      messageId: 'msg-en',
+    });
+    const langs = mock
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input.MessageAttributes?.lang?.StringValue);
+    expect(langs).toEqual(['id', 'en', 'en']);
   });
 
   it('lets SNS errors propagate so the stream retries', async () => {

@@ -238,6 +238,10 @@ function createFakeRepositories(): Repositories & {
         const s = alerts.get(a.id);
         if (s) s.notifiedAt = at;
       },
+      async markDelivered(a, parts) {
+        const s = alerts.get(a.id);
+        if (s) s.deliveredParts = [...new Set(parts)];
+      },
       async listByIssue(issueId, limit) {
         return [...alerts.values()]
           .filter((a) => a.issueId === issueId)

@@ -99,7 +99,7 @@ describe('detect handler', () => {
 describe('collect handler event', () => {
   it('accepts a known source and rejects anything else with a clear error', () => {
     expect(parseEvent({ source: 'rss' })).toEqual({ source: 'rss', forceBurst: false });
-    expect(parseEvent({ source: 'demo', forceBurst: true }).forceBurst).toBe(true);
+    expect(parseEvent({ source: 'demo', forceBurst: true })).toMatchObject({ forceBurst: true });
     expect(() => parseEvent({ source: 'friendster' })).toThrow(/source/);
     expect(() => parseEvent(null)).toThrow(/source/);
   });
