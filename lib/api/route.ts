@@ -4,7 +4,7 @@
  * the handler's types and the OpenAPI document.
  */
 import type { z } from 'zod';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { errorMessage, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Repositories } from '../domain/ports.ts';
 import type { Issue } from '../domain/types.ts';
 import type { Log } from '../runtime/log.ts';
@@ -165,4 +165,33 @@ function audit(
   });
 }
 
-export { audit, defineRoute, parsePart, requireIssue };
+/**
+ * Audits a create. If the audit entry cannot be written, the create is undone and the error
+ * rethrown: the client got a 500 and will retry, and a retry must not leave a second, unaudited
+ * copy behind (ids are generated here, so a retry cannot find the first one).
+ */
+async function auditCreate(
+  ctx: { principal: Principal; deps: ResolvedDeps; now: Date },
+  action: string,
+  target: string,
+  change: unknown,
+  undo: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await audit(ctx, action, target, change);
+  } catch (err) {
+    try {
+      await undo();
+    } catch (undoErr) {
+      // Both failed: the created item stays, unaudited; say so where operators look.
+      ctx.deps.log?.error('create not audited and not undone', {
+        action,
+        target,
+        error: errorMessage(undoErr),
+      });
+    }
+    throw err;
+  }
+}
+
+export { audit, auditCreate, defineRoute, parsePart, requireIssue };

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/error
 import type { ApiToken } from '../../domain/ports.ts';
 import type { Tenant } from '../../domain/types.ts';
 import { issueLocalToken } from '../auth.ts';
-import { audit, defineRoute, type RouteContext } from '../route.ts';
+import { audit, auditCreate, defineRoute, type RouteContext } from '../route.ts';
 import * as s from '../schemas.ts';
 
 type Ctx = Pick<RouteContext<unknown, unknown, unknown>, 'principal' | 'deps'>;
@@ -96,10 +96,13 @@ const createToken = defineRoute({
       expiresAt: ctx.body.expiresAt,
       now: ctx.now,
     });
-    await audit(ctx, 'token.create', `tenant/${tenant.id}/token/${record.id}`, {
-      scopes: record.scopes,
-      name: record.name,
-    });
+    await auditCreate(
+      ctx,
+      'token.create',
+      `tenant/${tenant.id}/token/${record.id}`,
+      { scopes: record.scopes, name: record.name },
+      () => ctx.deps.repos.tenants.revokeToken(tenant.id, record.id, ctx.now.toISOString()),
+    );
     return { status: 201, body: { token, ...visibleToken({ ...record, hash: '' }) } };
   },
 });

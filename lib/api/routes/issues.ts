@@ -4,7 +4,7 @@ import type { Issue, SourceName } from '../../domain/types.ts';
 import { SOURCE_NAMES } from '../../domain/types.ts';
 import { validateQuery } from '../../query/index.ts';
 import { newId } from '../ids.ts';
-import { audit, defineRoute, requireIssue } from '../route.ts';
+import { audit, auditCreate, defineRoute, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
 
 const tag = 'Issues';
@@ -49,7 +49,13 @@ const createIssue = defineRoute({
       updatedAt: at,
     };
     await ctx.deps.repos.issues.create(issue);
-    await audit(ctx, 'issue.create', `issue/${issue.id}`, { name: issue.name, query: issue.query });
+    await auditCreate(
+      ctx,
+      'issue.create',
+      `issue/${issue.id}`,
+      { name: issue.name, query: issue.query },
+      () => ctx.deps.repos.issues.delete(issue.tenantId, issue.id),
+    );
     return { status: 201, body: issue, headers: { location: `/v1/issues/${issue.id}` } };
   },
 });

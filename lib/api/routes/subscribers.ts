@@ -3,7 +3,7 @@ import { parseConfirmation } from '../../alerts/sns.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { Subscriber } from '../../domain/types.ts';
 import { newId } from '../ids.ts';
-import { audit, defineRoute, requireIssue } from '../route.ts';
+import { audit, auditCreate, defineRoute, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
 
 const tag = 'Subscribers';
@@ -84,11 +84,16 @@ const addSubscriber = defineRoute({
       await ctx.deps.subscriptions?.unsubscribe({ ...sub, subscriptionArn });
       throw err;
     }
-    await audit(ctx, 'subscriber.add', `issue/${issue.id}/subscriber/${sub.id}`, {
-      channel: sub.channel,
-      address: maskAddress(sub),
-      minLevel: sub.minLevel,
-    });
+    await auditCreate(
+      ctx,
+      'subscriber.add',
+      `issue/${issue.id}/subscriber/${sub.id}`,
+      { channel: sub.channel, address: maskAddress(sub), minLevel: sub.minLevel },
+      async () => {
+        await ctx.deps.subscriptions?.unsubscribe({ ...sub, subscriptionArn });
+        await ctx.deps.repos.subscribers.remove(issue.id, sub.id);
+      },
+    );
     return {
       status: 201,
       body: visible(sub, ctx.deps.subscriptions !== undefined),

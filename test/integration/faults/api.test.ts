@@ -158,6 +158,48 @@ describe('API under DynamoDB faults', () => {
     expect(await snapshotTenant(repos, t)).toEqual(before);
   });
 
+  it('undoes a create whose audit entry fails, so the client retry makes exactly one', async () => {
+    // Prepare: the issue and subscriber writes succeed, their audit entries do not.
+    const before = await snapshotTenant(repos, t);
+    faults.fail('PutCommand', { when: entityIs('audit'), error: awsErrors.dynamoInternal });
+    const create = event('POST', '/v1/issues', t.tokens.write, {
+      name: 'Harga BBM',
+      query: '"harga bbm" OR #bbm',
+      sources: ['x'],
+    });
+    const subscribe = event('POST', `/v1/issues/${t.issueIds[1]}/subscribers`, t.tokens.write, {
+      channel: 'email',
+      address: 'humas@example.go.id',
+    });
+
+    // Act
+    const created = await handler(create);
+    const subscribed = await handler(subscribe);
+
+    // Assess: 500s, and nothing left behind for a retry to duplicate.
+    expectOpaqueServerError(created, create.requestContext.requestId);
+    expectOpaqueServerError(subscribed, subscribe.requestContext.requestId);
+    expect(await snapshotTenant(repos, t)).toEqual(before);
+
+    // The client's retries once the table is healthy: one issue, one subscriber, both audited.
+    faults.clear();
+    expect(
+      (await handler(event('POST', create.path, t.tokens.write, JSON.parse(create.body as string))))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await handler(
+          event('POST', subscribe.path, t.tokens.write, JSON.parse(subscribe.body as string)),
+        )
+      ).statusCode,
+    ).toBe(201);
+    const issues = await repos.issues.list(t.tenantId);
+    expect(issues.filter((i) => i.name === 'Harga BBM')).toHaveLength(1);
+    const subs = await repos.subscribers.list(t.issueIds[1] as string);
+    expect(subs.filter((x) => x.address === 'humas@example.go.id')).toHaveLength(1);
+  });
+
   it('moves no count and keeps no correction when a sentiment correction fails', async () => {
     // Prepare: the correction is one transaction (label, counts, correction record).
     const before = await snapshotTenant(repos, t);
