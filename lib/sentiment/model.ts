@@ -54,7 +54,10 @@ interface ModelArtifact {
 interface LinearModel {
   version: string;
   manifest: ModelManifest;
-  /** Class probabilities in MODEL_LABELS order. */
+  /**
+   * Class probabilities in MODEL_LABELS order. The array is reused by the next call: copy it if
+   * you keep it.
+   */
   predict(text: string): Float64Array;
   /** Normalised tokens of the text of the last `predict` call (for the abstain rule). */
   lastTokens(): readonly string[];
@@ -218,6 +221,7 @@ function fromSparse(
   const { extract } = createExtractor(spec);
   const { words, prefix, rows } = table;
   const logits = new Float64Array(NUM_CLASSES);
+  const probs = new Float64Array(NUM_CLASSES);
   let tokens: readonly string[] = [];
   let dense: Int8Array | undefined;
   let calls = 0;
@@ -254,7 +258,7 @@ function fromSparse(
     logits[0] = l0 * scale + (bias[0] as number);
     logits[1] = l1 * scale + (bias[1] as number);
     logits[2] = l2 * scale + (bias[2] as number);
-    return softmax(logits);
+    return softmaxInto(logits, probs);
   }
 
   return { version: manifest.version, manifest, predict, lastTokens: () => tokens };
@@ -270,6 +274,7 @@ function fromWeights(
 ): LinearModel {
   const { extract } = createExtractor(spec);
   const logits = new Float64Array(NUM_CLASSES);
+  const probs = new Float64Array(NUM_CLASSES);
   let tokens: readonly string[] = [];
 
   function predict(text: string): Float64Array {
@@ -288,16 +293,20 @@ function fromWeights(
     logits[0] = l0 * scale + (bias[0] as number);
     logits[1] = l1 * scale + (bias[1] as number);
     logits[2] = l2 * scale + (bias[2] as number);
-    return softmax(logits);
+    return softmaxInto(logits, probs);
   }
 
   return { version: manifest.version, manifest, predict, lastTokens: () => tokens };
 }
 
 function softmax(logits: Float64Array): Float64Array {
+  return softmaxInto(logits, new Float64Array(logits.length));
+}
+
+/** softmax written into `out` (no allocation per prediction). */
+function softmaxInto(logits: Float64Array, out: Float64Array): Float64Array {
   let max = -Infinity;
   for (const l of logits) if (l > max) max = l;
-  const out = new Float64Array(logits.length);
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
     const e = Math.exp((logits[i] as number) - max);

@@ -382,16 +382,17 @@ const F_ELONGATED = 4;
 const F_PARTS = 8;
 /** The negated form differs from the token (words, not placeholders or emoji). */
 const F_NEGATABLE = 16;
-/** Entry id of a word too long to cache: analysed into this id on every occurrence. */
-const UNCACHED_ID = WORD_CACHE_MAX;
+/*
+ * Entry data by id. Ids are handed out in order, so the string arrays grow by appending (packed
+ * arrays; preallocating 50,000 holes cost milliseconds of every cold start). A word too long to
+ * cache is analysed into the next free id without claiming it.
+ */
 const entryFlags = new Int32Array(WORD_CACHE_MAX + 1);
 const entryTokenHash = new Int32Array(WORD_CACHE_MAX + 1);
 const entryNegatedHash = new Int32Array(WORD_CACHE_MAX + 1);
-const entryToken: string[] = new Array<string>(WORD_CACHE_MAX + 1).fill('');
-const entryNegated: string[] = new Array<string>(WORD_CACHE_MAX + 1).fill('');
-const entryParts: (string[] | undefined)[] = new Array<string[] | undefined>(
-  WORD_CACHE_MAX + 1,
-).fill(undefined);
+const entryToken: string[] = [];
+const entryNegated: string[] = [];
+const entryParts: (string[] | undefined)[] = [];
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -471,15 +472,15 @@ function setEntry(id: number, entry: WordEntry): void {
 function storeEntry(slot: number, h: number, w: string): number {
   const entry = analyzeWord(w);
   if (w.length > MAX_CACHED_WORD) {
-    setEntry(UNCACHED_ID, entry);
-    return UNCACHED_ID;
+    setEntry(tableSize, entry);
+    return tableSize;
   }
   let at = slot;
   if (tableSize >= WORD_CACHE_MAX || poolUsed + w.length > keyPool.length) {
     slots.fill(0);
-    entryToken.fill('');
-    entryNegated.fill('');
-    entryParts.fill(undefined);
+    entryToken.length = 0;
+    entryNegated.length = 0;
+    entryParts.length = 0;
     tableSize = 0;
     poolUsed = 0;
     at = slotOfKey(h, w);
