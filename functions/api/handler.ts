@@ -16,6 +16,7 @@ import type { Api, ApiDeps } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
 import { metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -45,7 +46,7 @@ async function init(): Promise<ProxyHandler> {
       // reads the subscriber list instead.
       subscriptions: config.alertTopicArn
         ? createSnsSubscriptions(
-            traceAwsClient(new SNSClient({ region: config.region })),
+            traceAwsClient(new SNSClient({ region: config.region, ...SDK_REQUEST_TIMEOUTS })),
             config.alertTopicArn,
           )
         : undefined,

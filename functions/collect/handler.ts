@@ -28,6 +28,7 @@ import { parseShard, type ShardEvent } from '../../lib/pipeline/collect-fanout.t
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 import { createCursorSessionStore } from '../../lib/sources/bluesky.ts';
 import { createCredentialStore } from '../../lib/sources/credentials.ts';
@@ -127,7 +128,7 @@ function defaultInvoker(): ShardInvoker {
       );
     }
     lambdaInvoker = createLambdaShardInvoker(
-      traceAwsClient(new LambdaClient({ region: process.env.AWS_REGION })),
+      traceAwsClient(new LambdaClient({ region: process.env.AWS_REGION, ...SDK_REQUEST_TIMEOUTS })),
       functionName,
     );
   }

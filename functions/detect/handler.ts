@@ -15,6 +15,7 @@ import type { RuntimeConfig } from '../../lib/runtime/config.ts';
 import { type Container, loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 
@@ -37,7 +38,7 @@ function buildDetectHandler(deps: {
 function createPublisher(config: RuntimeConfig, container: Container): AlertPublisher {
   if (config.alertTopicArn) {
     return createSnsPublisher({
-      sns: traceAwsClient(new SNSClient({ region: config.region })),
+      sns: traceAwsClient(new SNSClient({ region: config.region, ...SDK_REQUEST_TIMEOUTS })),
       topicArn: config.alertTopicArn,
       baseUrl: config.publicBaseUrl,
     });

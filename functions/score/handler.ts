@@ -11,6 +11,7 @@ import { createScoreUseCase, mentionFromImage } from '../../lib/pipeline/score.t
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { type Log, lambdaLogger } from '../../lib/runtime/log.ts';
 import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { newImage, processGroupedBatch } from '../../lib/runtime/stream-batch.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 import { comprehendAvailableIn, createSentimentAnalyzer } from '../../lib/sentiment/index.ts';
@@ -45,7 +46,7 @@ async function init(): Promise<StreamHandler> {
     comprehendEnabled: config.comprehendEnabled,
     // Built here rather than in the router only so that it is traced.
     comprehendClient: comprehendOn
-      ? traceAwsClient(new ComprehendClient({ region: config.region }))
+      ? traceAwsClient(new ComprehendClient({ region: config.region, ...SDK_REQUEST_TIMEOUTS }))
       : undefined,
   });
   const { scoreMentions } = createScoreUseCase({ mentions: repos.mentions, analyzer });
