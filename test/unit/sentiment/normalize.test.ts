@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEG_PREFIX, tokenize } from '../../../lib/sentiment/normalize.ts';
+import { NEG_PREFIX, tokenHashes, tokenize, wordHash } from '../../../lib/sentiment/normalize.ts';
 
 const neg = (w: string) => `${NEG_PREFIX}${w}`;
 
@@ -172,5 +172,40 @@ describe('tokenize: the per-word cache when it fills up', () => {
       'harga',
       'naik',
     ]);
+  });
+});
+
+describe('tokenHashes: the word hash of every token, for the feature hasher', () => {
+  const hashesOf = (text: string): { tokens: string[]; hashes: number[] } => {
+    const tokens = tokenize(text);
+    return { tokens, hashes: Array.from(tokenHashes().subarray(0, tokens.length)) };
+  };
+
+  it('matches wordHash of each token: words, negation, slang phrases, placeholders, emoji', () => {
+    const texts = [
+      'Gak BAGUSSS bgt, anak2 Café wkwkwk gpp #HargaNaik @pemkot 15.000 https://t.co/x kapan?!',
+      'tidak puas 😡 :) pelayanan tdk ramah 👍 mantap',
+      `${'panjang'.repeat(200)} tidak ${'x'.repeat(1500)} bagus`,
+    ];
+    for (const text of texts) {
+      // Twice: the first pass fills the word cache, the second reads it.
+      for (let pass = 0; pass < 2; pass++) {
+        const { tokens, hashes } = hashesOf(text);
+        expect(tokens.length).toBeGreaterThan(3);
+        expect(hashes).toEqual(tokens.map(wordHash));
+      }
+    }
+  });
+
+  it('handles words too long to cache like any other word', () => {
+    const long = 'kata'.repeat(300);
+    const { tokens, hashes } = hashesOf(`gak ${long} lagi ${long.toUpperCase()}`);
+    expect(tokens).toEqual(['tidak', `¬${long}`, 'lagi', long]);
+    expect(hashes).toEqual(tokens.map(wordHash));
+  });
+
+  it('differs for different tokens (FNV-1a from the word seed)', () => {
+    expect(wordHash('bagus')).not.toBe(wordHash('¬bagus'));
+    expect(wordHash('')).toBe(0x9e3779b1 | 0);
   });
 });
