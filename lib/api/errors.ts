@@ -50,7 +50,31 @@ function jsonResponse(
   return { status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify(body) };
 }
 
+/**
+ * DynamoDB's "slow down" answers (after the SDK's own retries): the request was fine and the
+ * client should retry shortly, which a 503 with Retry-After says and a 500 does not.
+ */
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
 function toErrorResponse(err: unknown, requestId: string, log?: Log): ApiResponse {
+  if (isError(err) && THROTTLING_ERRORS.has(err.name)) {
+    log?.warn('Storage throttled the request', { requestId, name: err.name });
+    return jsonResponse(
+      503,
+      {
+        error: {
+          code: 'unavailable',
+          message: `Busy; retry in a few seconds (request id ${requestId})`,
+          details: { requestId },
+        },
+      },
+      { 'x-request-id': requestId, 'retry-after': '2' },
+    );
+  }
   // 503 is ours too (a dependency such as the JWKS is down): its message says only "retry".
   if (err instanceof PantauError && (err.status < 500 || err.status === 503)) {
     const headers: Record<string, string> = { 'x-request-id': requestId };

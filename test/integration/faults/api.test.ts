@@ -106,8 +106,8 @@ describe('API under DynamoDB faults', () => {
     }
   }
 
-  it('answers an opaque 500 when a read fails, and logs the real error', async () => {
-    // Prepare
+  it('answers 503 with Retry-After when storage throttles, without internals', async () => {
+    // Prepare: throttling that outlasted the SDK's own retries.
     faults.fail('QueryCommand', { error: awsErrors.throughputExceeded });
     const req = event('GET', `/v1/issues/${t.issueIds[0]}/mentions`, t.tokens.read);
 
@@ -115,12 +115,35 @@ describe('API under DynamoDB faults', () => {
     const res = await handler(req);
 
     // Assess
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('2');
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'unavailable',
+      details: { requestId: req.requestContext.requestId },
+    });
+    for (const secret of [table.tableName, 'Exception', 'throughput', 'stack', '.ts']) {
+      expect(res.body).not.toContain(secret);
+    }
+    faults.clear();
+    expect((await handler(event('GET', req.path, t.tokens.read))).statusCode).toBe(200);
+  });
+
+  it('answers an opaque 500 when a read fails, and logs the real error', async () => {
+    // Prepare
+    faults.fail('QueryCommand', { error: awsErrors.dynamoInternal });
+    const req = event('GET', `/v1/issues/${t.issueIds[0]}/mentions`, t.tokens.read);
+
+    // Act
+    const res = await handler(req);
+
+    // Assess
     expectOpaqueServerError(res, req.requestContext.requestId);
-    expect(faults.injected('QueryCommand')).toBe(1);
+    // The SDK retried the 500 itself before giving up.
+    expect(faults.injected('QueryCommand')).toBeGreaterThanOrEqual(1);
     expect(logged).toHaveLength(1);
     expect(logged[0]?.fields).toMatchObject({
       requestId: req.requestContext.requestId,
-      name: 'ProvisionedThroughputExceededException',
+      name: awsErrors.dynamoInternal().name,
     });
 
     // The same request once the table is healthy.
@@ -212,7 +235,7 @@ describe('API under DynamoDB faults', () => {
     const mentionId = t.mentionIds[0] as string;
     const current = await repos.mentions.get(mentionId);
     const label = current?.sentiment?.label === 'NEGATIVE' ? 'POSITIVE' : 'NEGATIVE';
-    faults.fail('TransactWriteCommand', { error: awsErrors.throughputExceeded });
+    faults.fail('TransactWriteCommand', { error: awsErrors.dynamoInternal });
     const req = event('POST', `/v1/mentions/${mentionId}/sentiment`, t.tokens.write, { label });
 
     // Act
