@@ -12,6 +12,7 @@
 import type { CollectContext, CollectScope, FetchResult, SourceAdapter } from '../domain/ports.ts';
 import type { Issue, Post, SourceName } from '../domain/types.ts';
 import { compileMatcher } from '../query/index.ts';
+import { mulberry32 } from '../runtime/seeded-random.ts';
 
 type Tone = 'neg' | 'pos' | 'neu';
 
@@ -265,15 +266,7 @@ function hash32(text: string): number {
 }
 
 function rng(key: string): () => number {
-  let a = hash32(key);
-  return () => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) | 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(hash32(key));
 }
 
 function pick<T>(r: () => number, items: readonly T[]): T {

@@ -21,6 +21,7 @@ import {
 import type { ShardEvent } from '../../lib/pipeline/collect-fanout.ts';
 import { compileForSource, parseQuery } from '../../lib/query/index.ts';
 import { silentLog } from '../../lib/runtime/log.ts';
+import { mulberry32 } from '../../lib/runtime/seeded-random.ts';
 import { createBlueskyAdapter, createMemorySessionStore } from '../../lib/sources/bluesky.ts';
 import { createStaticCredentialStore } from '../../lib/sources/credentials.ts';
 import { createGoogleNewsSource } from '../../lib/sources/google-news.ts';
@@ -129,18 +130,6 @@ const issues: Issue[] = TOPICS.map((t, i) => ({
   updatedAt: '2026-03-01T00:00:00.000Z',
 }));
 
-/** Deterministic PRNG (mulberry32), so every run of the bench serves the same corpus. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A topic index with Zipf-like popularity (topic k weighs 1/(k+1)), or -1 for off-topic chatter. */
 function topicPicker(rand: () => number): () => number {
   const weights = TOPICS.map((_, k) => 1 / (k + 1));
@@ -162,7 +151,7 @@ interface Generated {
 }
 
 function corpus(n: number, seed: number): Generated[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const pick = topicPicker(rand);
   return Array.from({ length: n }, (_, i) => {
     const topic = pick();

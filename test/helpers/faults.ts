@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
 import type { CollectScope, SourceAdapter } from '../../lib/domain/ports.ts';
+import { mulberry32 } from '../../lib/runtime/seeded-random.ts';
 
 /** What every AWS SDK v3 client (and a DocumentClient) has. */
 interface SdkClient {
@@ -98,18 +99,6 @@ function normalizeCommand(name: string): string {
   return DOCUMENT_ALIASES[bare] ?? bare;
 }
 
-/** mulberry32: small, fast and good enough to make "fail 30% of calls" repeatable. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sdkMeta(httpStatusCode: number) {
@@ -153,7 +142,7 @@ interface Rule {
 
 /** The bookkeeping shared by the SDK and the source wrappers: which call gets which fault. */
 function createRuleBook(seed: number, normalize: (name: string) => string) {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   let rules: Rule[] = [];
   const log: CallRecord[] = [];
 

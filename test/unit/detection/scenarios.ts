@@ -5,6 +5,7 @@
  */
 import type { WindowCounts } from '../../../lib/detection/detector.ts';
 import { JAKARTA_PRIOR } from '../../../lib/detection/detector.ts';
+import { mulberry32 } from '../../../lib/runtime/seeded-random.ts';
 
 export type ScenarioName =
   | 'abrupt-surge'
@@ -21,17 +22,6 @@ export interface Scenario {
   eventStart: string;
   /** Whether the detector should raise. */
   expectAlert: boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function poisson(rng: () => number, lambda: number): number {

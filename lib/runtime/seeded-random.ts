@@ -1,0 +1,16 @@
+/**
+ * mulberry32: a tiny seeded PRNG. Everything that must repeat exactly from a seed (the demo
+ * source's posts, training splits, benchmark corpora, injected faults) draws from this one.
+ */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export { mulberry32 };
