@@ -3,8 +3,10 @@
  * chosen on out-of-fold predictions over SmSA's training rows (about 9,900 rows, nine times the
  * dev slice), so the dev slice stays an honest check rather than the thing being tuned.
  */
+
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 import { argmax, fromWeights, MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
-import { type Example, seededRandom, shuffleInPlace } from './data.ts';
+import { type Example, shuffleInPlace } from './data.ts';
 import { evaluate } from './metrics.ts';
 import { type TrainOptions, train } from './trainer.ts';
 
@@ -26,7 +28,7 @@ function outOfFold(
 ): OutOfFold {
   const order = shuffleInPlace(
     target.map((_, i) => i),
-    seededRandom(opts.seed ^ 0x5bd1e995),
+    mulberry32(opts.seed ^ 0x5bd1e995),
   );
   const foldOf = new Int32Array(target.length);
   order.forEach((row, k) => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../domain/errors.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 import type { DatasetEntry, ModelLabel } from '../model.ts';
 import { parseCsvObjects } from './csv.ts';
 
@@ -236,18 +237,6 @@ function loadLabelledTsv(
   };
 }
 
-/** mulberry32: a tiny seeded PRNG so splits and shuffles are the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -262,7 +251,7 @@ function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 function splitDev<T>(rows: T[], seed: number, fraction = 0.1): { train: T[]; dev: T[] } {
   const order = shuffleInPlace(
     rows.map((_, i) => i),
-    seededRandom(seed),
+    mulberry32(seed),
   );
   const devCount = Math.round(rows.length * fraction);
   const devIdx = new Set(order.slice(0, devCount));
@@ -282,7 +271,6 @@ export {
   loadPantauPolicy,
   loadSmsa,
   loadVaccines,
-  seededRandom,
   shuffleInPlace,
   splitDev,
 };

@@ -9,9 +9,11 @@
  * for class c is r_c[j] · u_c[j]: an NB-LR model scores exactly like a plain linear model, and
  * the artifact format and the scoring code do not change.
  */
+
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 import { bucketCount, createExtractor, type FeatureSpec } from '../features.ts';
 import { MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
-import { type Example, seededRandom, shuffleInPlace } from './data.ts';
+import { type Example, shuffleInPlace } from './data.ts';
 
 interface TrainOptions {
   spec: FeatureSpec;
@@ -206,7 +208,7 @@ function trainOne(
   const g2 = new Float32Array(size);
   const bias = new Float64Array(NUM_CLASSES);
   const biasG2 = new Float64Array(NUM_CLASSES);
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const order = docs.map((_, i) => i);
   const p = new Float64Array(NUM_CLASSES);
   const grad = new Float64Array(NUM_CLASSES);
