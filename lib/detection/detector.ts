@@ -301,6 +301,33 @@ function learn(state: DetectorState, c: Candidate, p: DetectionParams): void {
   state.ring.push({ s: c.startMs, neg: c.neg, tot: c.tot, exp: c.exp, sd: c.sd });
   const keep = Math.max(RING_SIZE, p.slowScaleMinutes / p.windowMinutes);
   if (state.ring.length > keep) state.ring.splice(0, state.ring.length - keep);
+  if (state.n <= p.warmupWindows) robustWarmup(state);
+}
+
+/**
+ * During warm-up the negative level and deviation are the median and the median absolute
+ * deviation of the windows seen so far, not a running mean. A running mean started on an issue
+ * created during a storm (or with a burst in its first hour) would take the burst as normal and
+ * stay deaf to the next one for hours; the median ignores it. Afterwards the EWMA takes over
+ * from these robust values.
+ */
+function robustWarmup(state: DetectorState): void {
+  const mean = seasonMean(state);
+  const xs = state.ring.slice(-state.n).map((r) => r.neg / seasonFactor(state, r.s, mean));
+  if (xs.length === 0) return;
+  const level = median(xs);
+  // MAD scaled to a mean absolute deviation (normal data: 0.7979 / 0.6745), the EWMA's measure.
+  const mad = median(xs.map((x) => Math.abs(x - level))) * 1.183;
+  state.negLevel = level;
+  state.negDev = mad;
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Slow scale: the sum of the last `k` windows against the sum of their expectations. */

@@ -54,6 +54,23 @@ describe('advance', () => {
     expect(twice.events).toEqual([]);
   });
 
+  it('does not take a burst in its first hour as normal: the next burst is still raised', () => {
+    // An issue created during a storm: its first window is a burst, then calm for the warm-up.
+    let state: DetectorState | undefined;
+    const all: WindowCounts[] = [win(T0, 50, 70)];
+    state = advance(state, all, new Date(T0 + W), params).state;
+    const calm = params.warmupWindows + 8;
+    for (let i = 1; i <= calm; i++) {
+      all.push(win(T0 + i * W, 4 + (i % 3), 25));
+      state = advance(state, all.slice(-6), new Date(T0 + (i + 1) * W), params).state;
+    }
+    // The level is the calm one, not pulled towards the burst.
+    expect(state.negLevel).toBeLessThan(8);
+    const next = T0 + (calm + 1) * W;
+    const burst = advance(state, [win(next, 26, 30)], new Date(next + 2 * 60_000), params);
+    expect(burst.events.map((e) => e.type)).toEqual(['raised']);
+  });
+
   it('does not learn from a partial window: the baseline equals the one without it', () => {
     const { state, next } = history(60);
     const withPartial = advance(state, [win(next, 3, 25)], new Date(next + 60_000), params);
