@@ -115,8 +115,9 @@ describe('score under DynamoDB faults, through the stream mapping', () => {
 
     // Assess
     expect(faults.injected('TransactWriteCommand')).toBe(3);
-    // Each failed invocation was delivered again (bisected): every record got through once.
-    expect(invocations).toBeGreaterThan(3);
+    // The failures reached the mapping, which delivered again (one invocation can meet more
+    // than one failed chunk, so the count depends on batching): every record got through once.
+    expect(invocations).toBeGreaterThanOrEqual(2);
     expect(pollers?.stats().score).toMatchObject({ delivered: 60, parked: 0 });
     await expectScoredExactlyOnce('beras', 60);
     expect(await readDeadLetters(dlq)).toEqual([]);
