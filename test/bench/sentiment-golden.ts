@@ -11,7 +11,8 @@
  * lexicon.ts or the language markers change (re-record then, on purpose). The raw probabilities'
  * hash (every bit of `predict`, so feature and model speed work cannot drift) is recorded with the
  * model version it was taken with and checked only against that version, because the model is
- * retrained independently. The rounded scores hash is printed only.
+ * retrained independently. So is the scores hash (labels, i.e. the abstain rule's decisions,
+ * and the rounded scores), which guards speed work on abstain.ts.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,6 +67,8 @@ interface Golden {
   /** Model version the probabilities hash belongs to. */
   model?: string;
   probabilities?: string;
+  /** Labels (abstain decisions included) and rounded scores, for the same model version. */
+  scores?: string;
 }
 
 function main(): number {
@@ -98,9 +101,9 @@ function main(): number {
     language: language.digest('hex'),
     model: model.version,
     probabilities: probabilities.digest('hex'),
+    scores: scores.digest('hex'),
   };
   process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
-  process.stdout.write(`scores (model ${model.version}): ${scores.digest('hex')}\n`);
 
   if (process.argv.includes('--write')) {
     writeFileSync(GOLDEN_FILE, `${JSON.stringify(current, null, 2)}\n`);
@@ -109,8 +112,14 @@ function main(): number {
   if (process.argv.includes('--check')) {
     const recorded = JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as Golden;
     const keys: (keyof Golden)[] = ['texts', 'tokens', 'language'];
-    if (recorded.model === current.model) keys.push('probabilities');
-    else process.stdout.write(`probabilities: not checked (recorded for ${recorded.model})\n`);
+    if (recorded.model === current.model) {
+      keys.push('probabilities');
+      // Recorded later than the probabilities: older records lack it.
+      if (recorded.scores !== undefined) keys.push('scores');
+    } else
+      process.stdout.write(
+        `probabilities and scores: not checked (recorded for ${recorded.model})\n`,
+      );
     const diffs = keys.filter((k) => recorded[k] !== current[k]);
     process.stdout.write(diffs.length === 0 ? 'golden: match\n' : `golden: DIFFER in ${diffs}\n`);
     return diffs.length === 0 ? 0 : 1;
