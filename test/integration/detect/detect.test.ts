@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxPublisher, type OutboxDelivery } from '../../../lib/alerts/index.ts';
 import { ConflictError } from '../../../lib/domain/errors.ts';
 import type { AlertPublisher, Repositories } from '../../../lib/domain/ports.ts';
-import type { Issue, Mention, SentimentLabel, Subscriber } from '../../../lib/domain/types.ts';
+import type { Issue, Subscriber } from '../../../lib/domain/types.ts';
 import { createDetectUseCase } from '../../../lib/pipeline/detect.ts';
-import { encodeMentionId, mentionSk } from '../../../lib/storage/keys.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
+import { writeScoredWindow } from '../../helpers/scored-mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 
 const W = 5 * 60_000;
@@ -28,7 +28,6 @@ const S = T0 + HISTORY * W;
 let table: TestTable;
 let repos: Repositories;
 let dir: string;
-let seq = 0;
 
 function issueOf(id: string): Issue {
   return {
@@ -63,50 +62,9 @@ function subscriber(
   };
 }
 
-/** Stores and scores `negative` + `other` mentions spread over the window at `startMs`. */
-async function writeWindow(issueId: string, startMs: number, negative: number, other: number) {
-  const labelled: { m: Mention; label: SentimentLabel }[] = [];
-  const n = negative + other;
-  for (let i = 0; i < n; i++) {
-    seq += 1;
-    const createdAt = new Date(startMs + Math.floor((i * W) / n)).toISOString();
-    const sourceId = `p${seq}`;
-    const m: Mention = {
-      tenantId: 'kominfo',
-      issueId,
-      id: encodeMentionId(issueId, mentionSk(createdAt, 'demo', sourceId)),
-      source: 'demo',
-      sourceId,
-      url: `https://example.test/${sourceId}`,
-      author: { handle: `warga${seq % 17}` },
-      text: i < negative ? `harga naik terus, rakyat susah ${seq}` : `info harga ${seq}`,
-      createdAt,
-      lang: 'id',
-      engagement: { likes: seq % 50, reposts: seq % 7 },
-      collectedAt: createdAt,
-    };
-    labelled.push({ m, label: i < negative ? 'NEGATIVE' : i % 2 ? 'POSITIVE' : 'NEUTRAL' });
-  }
-  for (let i = 0; i < labelled.length; i += 25) {
-    await Promise.all(labelled.slice(i, i + 25).map(({ m }) => repos.mentions.putNew(m)));
-  }
-  await repos.mentions.recordScores(
-    labelled.map(({ m, label }) => ({
-      mention: m,
-      detectedLang: 'id',
-      sentiment: {
-        label,
-        scores: { POSITIVE: 0.1, NEGATIVE: 0.1, NEUTRAL: 0.1, MIXED: 0.1, [label]: 0.7 },
-        engine: 'builtin',
-        model: 'test',
-        scoredAt: createdAt(startMs),
-      },
-    })),
-  );
-}
-
-function createdAt(ms: number): string {
-  return new Date(ms + W).toISOString();
+/** Stores and scores a window of this test's table. */
+function writeWindow(issueId: string, startMs: number, negative: number, other: number) {
+  return writeScoredWindow(repos, issueId, startMs, negative, other);
 }
 
 async function writeHistory(issueId: string) {

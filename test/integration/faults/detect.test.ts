@@ -13,14 +13,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildDetectHandler } from '../../../functions/detect/handler.ts';
 import { createSnsPublisher } from '../../../lib/alerts/index.ts';
 import type { Repositories } from '../../../lib/domain/ports.ts';
-import type { Issue, Mention, SentimentLabel } from '../../../lib/domain/types.ts';
+import type { Issue } from '../../../lib/domain/types.ts';
 import { type StreamPollers, startStreamPollers } from '../../../lib/local/stream-poller.ts';
 import { createDetectUseCase } from '../../../lib/pipeline/detect.ts';
 import { silentLog } from '../../../lib/runtime/log.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/storage/clients.ts';
-import { encodeMentionId, mentionSk } from '../../../lib/storage/keys.ts';
 import { DETECT_FILTER } from '../../../lib/storage/table-definition.ts';
 import { awsErrors, type Faults, injectFaults } from '../../helpers/faults.ts';
+import { writeScoredWindow } from '../../helpers/scored-mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 import { type FakeSnsServer, startFakeSnsServer } from './sns-server.ts';
 import { cleanRepos, readDeadLetters } from './support.ts';
@@ -33,8 +33,6 @@ const HISTORY = 16;
 const S = T0 + HISTORY * W;
 const TOPIC = 'arn:aws:sns:ap-southeast-3:000000000000:pantau-alerts';
 const MAX_RETRIES = 2;
-
-let seq = 0;
 
 function issueOf(id: string): Issue {
   return {
@@ -51,59 +49,12 @@ function issueOf(id: string): Issue {
   };
 }
 
-/** Stores and scores `negative` + `other` mentions over the window at `startMs`. */
-async function writeWindow(
-  repos: Repositories,
-  issueId: string,
-  startMs: number,
-  negative: number,
-  other: number,
-) {
-  const labelled: { m: Mention; label: SentimentLabel }[] = [];
-  const n = negative + other;
-  for (let i = 0; i < n; i++) {
-    seq += 1;
-    const createdAt = new Date(startMs + Math.floor((i * W) / n)).toISOString();
-    const sourceId = `p${seq}`;
-    labelled.push({
-      m: {
-        tenantId: 'kominfo',
-        issueId,
-        id: encodeMentionId(issueId, mentionSk(createdAt, 'demo', sourceId)),
-        source: 'demo',
-        sourceId,
-        url: `https://example.test/${sourceId}`,
-        author: { handle: `warga${seq % 17}` },
-        text: i < negative ? `harga naik terus, rakyat susah ${seq}` : `info harga ${seq}`,
-        createdAt,
-        lang: 'id',
-        engagement: { likes: seq % 50 },
-        collectedAt: createdAt,
-      },
-      label: i < negative ? 'NEGATIVE' : 'NEUTRAL',
-    });
-  }
-  await Promise.all(labelled.map(({ m }) => repos.mentions.putNew(m)));
-  await repos.mentions.recordScores(
-    labelled.map(({ m, label }) => ({
-      mention: m,
-      detectedLang: 'id',
-      sentiment: {
-        label,
-        scores: { POSITIVE: 0.1, NEGATIVE: 0.1, NEUTRAL: 0.1, MIXED: 0.1, [label]: 0.7 },
-        engine: 'builtin',
-        model: 'test',
-        scoredAt: new Date(startMs + W).toISOString(),
-      },
-    })),
-  );
-}
-
 /** A quiet history, then a surge of negative mentions: one AWAS episode. */
 async function historyAndSurge(repos: Repositories, issueId: string) {
   await repos.issues.create(issueOf(issueId));
-  for (let i = 0; i < HISTORY; i++) await writeWindow(repos, issueId, T0 + i * W, 1 + (i % 3), 4);
-  await writeWindow(repos, issueId, S, 50, 4);
+  for (let i = 0; i < HISTORY; i++)
+    await writeScoredWindow(repos, issueId, T0 + i * W, 1 + (i % 3), 4);
+  await writeScoredWindow(repos, issueId, S, 50, 4);
 }
 
 /** A bucket change as the stream delivers it, for invoking the handler directly. */
@@ -323,7 +274,7 @@ describe('detect under SNS faults', () => {
     // Act 2: SNS is back; one more mention lands in the window.
     faults.clear();
     clock = S + 4 * MIN + 30_000;
-    await writeWindow(repos, 'gas', S + 4 * MIN, 1, 0);
+    await writeScoredWindow(repos, 'gas', S + 4 * MIN, 1, 0);
     await p.whenIdle(60_000);
 
     // Assess 2: the same alert, sent once, nothing pending.
