@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../../lib/domain/ports.ts';
-import type { Issue, Mention, SourceName } from '../../../lib/domain/types.ts';
+import type { Issue, SourceName } from '../../../lib/domain/types.ts';
 import { createCollectUseCase } from '../../../lib/pipeline/collect.ts';
 import { createDemoSource, DEMO_ISSUES } from '../../../lib/sources/demo.ts';
 import { createGoogleNewsSource } from '../../../lib/sources/google-news.ts';
@@ -17,6 +17,7 @@ import {
   rssXml,
   startFakeRssServer,
 } from '../../fakes/rss-server.ts';
+import { allMentions } from '../../helpers/mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 
 const NOW = new Date('2026-03-10T03:00:00.000Z');
@@ -41,23 +42,6 @@ function issue(
     updatedAt: '2026-03-01T00:00:00.000Z',
     ...extra,
   };
-}
-
-async function allMentions(repos: Repositories, issueId: string): Promise<Mention[]> {
-  const out: Mention[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repos.mentions.query(issueId, {
-      from: '2000-01-01T00:00:00.000Z',
-      to: '2100-01-01T00:00:00.000Z',
-      limit: 100,
-      order: 'asc',
-      cursor,
-    });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
 }
 
 const FEEDS = {

@@ -19,6 +19,7 @@ import { type MastodonFake, makeToots, startMastodonFake } from '../../fakes/mas
 import { type FakeRssServer, rssXml, startFakeRssServer } from '../../fakes/rss-server.ts';
 import { FIXTURE_USER, makeTweets, startXFake, type XFake } from '../../fakes/x-server.ts';
 import { makeVideos, startYouTubeFake, type YouTubeFake } from '../../fakes/youtube-server.ts';
+import { allMentions } from '../../helpers/mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 
 // The adapters bound their look-back by the clock; the fakes' posts sit just before "now".
@@ -189,13 +190,7 @@ async function issuesOf(source: SourceName): Promise<Issue[]> {
 }
 
 async function storedIds(source: SourceName): Promise<string[]> {
-  const page = await repos.mentions.query(`i-${source}`, {
-    from: '2000-01-01T00:00:00.000Z',
-    to: '2100-01-01T00:00:00.000Z',
-    limit: 1000,
-    order: 'desc',
-  });
-  return page.items.map((m) => m.sourceId);
+  return (await allMentions(repos, `i-${source}`)).map((m) => m.sourceId);
 }
 
 describe.each(CASES)('$source through the collect use case', (c) => {

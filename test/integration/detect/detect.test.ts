@@ -15,7 +15,7 @@ import type { AlertPublisher, Repositories } from '../../../lib/domain/ports.ts'
 import type { Issue, Subscriber } from '../../../lib/domain/types.ts';
 import { createDetectUseCase } from '../../../lib/pipeline/detect.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
-import { writeScoredWindow } from '../../helpers/scored-mentions.ts';
+import { writeScoredWindow } from '../../helpers/mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 
 const W = 5 * 60_000;

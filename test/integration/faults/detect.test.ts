@@ -20,7 +20,7 @@ import { silentLog } from '../../../lib/runtime/log.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/storage/clients.ts';
 import { DETECT_FILTER } from '../../../lib/storage/table-definition.ts';
 import { awsErrors, type Faults, injectFaults } from '../../helpers/faults.ts';
-import { writeScoredWindow } from '../../helpers/scored-mentions.ts';
+import { writeScoredWindow } from '../../helpers/mentions.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 import { type FakeSnsServer, startFakeSnsServer } from './sns-server.ts';
 import { cleanRepos, readDeadLetters } from './support.ts';

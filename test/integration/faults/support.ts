@@ -12,6 +12,7 @@ import {
 import { encodeMentionId, mentionSk } from '../../../lib/storage/keys.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
 import { type Faults, injectFaults } from '../../helpers/faults.ts';
+import { allMentions } from '../../helpers/mentions.ts';
 import type { TestTable } from '../../helpers/table.ts';
 
 /**
@@ -72,23 +73,6 @@ function mentions(issueId: string, n: number, prefix = 'p'): Mention[] {
       collectedAt: createdAt,
     };
   });
-}
-
-async function allMentions(repos: Repositories, issueId: string): Promise<Mention[]> {
-  const out: Mention[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repos.mentions.query(issueId, {
-      from: '2000-01-01T00:00:00.000Z',
-      to: '2100-01-01T00:00:00.000Z',
-      limit: 100,
-      order: 'asc',
-      cursor,
-    });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
 }
 
 /** Summed counts of an issue per bucket width. */

@@ -1,8 +1,8 @@
 /**
- * Detection tests' input: a window of mentions stored and scored as the score Lambda would store
- * them, so bucket counts (and the stream events the detector reads) come from the real
- * repositories. Labels are fixed, not modelled: `negative` NEGATIVE, then the rest alternating
- * POSITIVE and NEUTRAL.
+ * Mentions in integration tests. `writeScoredWindow` is the detection tests' input: a window of
+ * mentions stored and scored as the score Lambda would store them, so bucket counts (and the
+ * stream events the detector reads) come from the real repositories. Labels are fixed, not
+ * modelled: `negative` NEGATIVE, then the rest alternating POSITIVE and NEUTRAL.
  */
 import type { Repositories } from '../../lib/domain/ports.ts';
 import type { Mention, SentimentLabel } from '../../lib/domain/types.ts';
@@ -59,4 +59,25 @@ async function writeScoredWindow(
   );
 }
 
-export { writeScoredWindow };
+/** Every stored mention of an issue, oldest first, read page by page through the repository. */
+async function allMentions(
+  repos: Pick<Repositories, 'mentions'>,
+  issueId: string,
+): Promise<Mention[]> {
+  const out: Mention[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.mentions.query(issueId, {
+      from: '2000-01-01T00:00:00.000Z',
+      to: '2100-01-01T00:00:00.000Z',
+      limit: 100,
+      order: 'asc',
+      cursor,
+    });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+export { allMentions, writeScoredWindow };
