@@ -10,6 +10,7 @@ import type { Sentiment, SentimentScores } from '../domain/types.ts';
 import { ABSTAIN_RULE, decide } from './abstain.ts';
 import { detectLanguage } from './language.ts';
 import { fromArtifact, type LinearModel, type ModelArtifact } from './model.ts';
+import { tokenHashes } from './normalize.ts';
 
 const artifact = artifactJson as unknown as ModelArtifact;
 
@@ -62,7 +63,10 @@ function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Senti
   // The label comes from the abstain rule (abstain.ts): a polar label needs a decisive
   // probability, more so for news-style posts. Scores stay the model's own probabilities, so a
   // NEUTRAL label can come with a larger POSITIVE or NEGATIVE score.
-  const label = LABEL_BY_INDEX[decide(p, model.lastTokens(), ABSTAIN_RULE)] as Sentiment['label'];
+  // predict has just tokenized this text, so the tokenizer's hash buffer holds its tokens' hashes.
+  const label = LABEL_BY_INDEX[
+    decide(p, model.lastTokens(), ABSTAIN_RULE, tokenHashes())
+  ] as Sentiment['label'];
   return { label, scores, engine: 'builtin', model: model.version, scoredAt };
 }
 

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ABSTAIN_RULE, decide, newsCues } from '../../../lib/sentiment/abstain.ts';
+import { ABSTAIN_RULE, decide, newsCues, newsCuesHashed } from '../../../lib/sentiment/abstain.ts';
 import { loadBuiltinModel, scoreBuiltin } from '../../../lib/sentiment/builtin.ts';
-import { tokenize } from '../../../lib/sentiment/normalize.ts';
+import { tokenHashes, tokenize } from '../../../lib/sentiment/normalize.ts';
 import { tuneAbstainRule } from '../../../lib/sentiment/train/tune-abstain.ts';
 
 const NEG = 0;
@@ -14,6 +15,39 @@ describe('abstain rule', () => {
     expect(newsCues(tokenize('harga beras naik lagi'))).toBe(0);
     expect(newsCues(tokenize('saya kecewa, harga naik 5 persen menurut menteri'))).toBe(-1);
     expect(newsCues(tokenize('harga naik 5 persen!'))).toBe(-1);
+  });
+
+  it('counts the same cues from the tokenizer hashes as from the token strings', () => {
+    const texts = readFileSync(new URL('./fixtures/golden-texts.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => (JSON.parse(line) as { text: string }).text);
+    texts.push(
+      'Menurut menteri, harga beras naik 5 persen https://t.co/x',
+      'saya kecewa, harga naik 5 persen menurut menteri',
+      'harga naik 5 persen!',
+      'Presiden dan Gubernur rapat pukul 10 WIB hari Senin via zoom',
+      'bagus bangettt 😂 wkwkwk',
+      'gak kata siapa kebijakan itu buruk',
+    );
+    const counts = new Map<number, number>();
+    for (const text of texts) {
+      const tokens = tokenize(text);
+      const expected = newsCues(tokens);
+      counts.set(expected, (counts.get(expected) ?? 0) + 1);
+      expect(newsCuesHashed(tokens, tokenHashes()), text).toBe(expected);
+      for (const p of [
+        [0.5, 0.2, 0.3],
+        [0.1, 0.2, 0.7],
+        [0.9, 0.05, 0.05],
+      ]) {
+        expect(decide(p, tokens, ABSTAIN_RULE, tokenHashes()), text).toBe(
+          decide(p, tokens, ABSTAIN_RULE),
+        );
+      }
+    }
+    // Every outcome occurs, so the comparison covers both cue kinds and the cap.
+    expect([...counts.keys()].sort()).toEqual([-1, 0, 1, 2, 3]);
   });
 
   it('keeps a decisive polar label and abstains on a news-style post that is not decisive', () => {
