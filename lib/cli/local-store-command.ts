@@ -6,6 +6,14 @@ import { errorMessage, ValidationError } from '../domain/errors.ts';
 import type { Repositories } from '../domain/ports.ts';
 import { openLocalStore } from '../local/store.ts';
 
+/** Where a command writes: the console, or a capture in tests. */
+interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
 async function runWithLocalStore(
   name: string,
   usage: string,
@@ -31,4 +39,5 @@ async function runWithLocalStore(
   }
 }
 
-export { runWithLocalStore };
+export type { Io };
+export { consoleIo, runWithLocalStore };

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/ports.ts';
-import { runWithLocalStore } from '../local-store-command.ts';
+import { consoleIo, type Io, runWithLocalStore } from '../local-store-command.ts';
 
 const summary = 'Create and list tenants (agencies) in the local store';
 
@@ -15,13 +15,6 @@ const USAGE = `Usage:
 The operator tenant is 'platform': its admin tokens may create tenants through the API.`;
 
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 async function tenantsCommand(
   argv: string[],

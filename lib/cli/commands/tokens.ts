@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { issueLocalToken } from '../../api/auth.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/ports.ts';
-import { runWithLocalStore } from '../local-store-command.ts';
+import { consoleIo, type Io, runWithLocalStore } from '../local-store-command.ts';
 
 const summary = 'Create, list and revoke API tokens of a tenant in the local store';
 
@@ -18,13 +18,6 @@ const USAGE = `Usage:
 'create' prints the token once on stdout; store it now: it cannot be shown again.
 Scopes: pantau/read (GET), pantau/write (changes; implies read), pantau/admin (tokens, audit,
 and for the 'platform' tenant: tenants; implies write).`;
-
-interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 async function tokensCommand(
   argv: string[],
