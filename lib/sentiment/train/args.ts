@@ -8,7 +8,9 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '../shared/data');
 const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models/sentiment-id.json');
 /** Pantau's authored policy-domain posts (see models/README.md). */
-const POLICY_FILE = join(REPO_ROOT, 'models/pantau-policy-id.tsv');
+const POLICY_DIR = join(REPO_ROOT, 'models/policy-id');
+/** Pantau's held-out policy-domain posts, by a separate author: reported, never tuned on. */
+const POLICY_HELDOUT_FILE = join(REPO_ROOT, 'models/policy-heldout-id.tsv');
 
 interface CliArgs {
   data: string;
@@ -67,4 +69,11 @@ function parseArgs(argv: string[]): CliArgs {
 }
 
 export type { CliArgs };
-export { DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, POLICY_FILE, parseArgs, REPO_ROOT };
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_MODEL_PATH,
+  POLICY_DIR,
+  POLICY_HELDOUT_FILE,
+  parseArgs,
+  REPO_ROOT,
+};

@@ -5,12 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { errorMessage } from '../../domain/errors.ts';
-import { POLICY_FILE, parseArgs } from './args.ts';
+import { POLICY_DIR, parseArgs } from './args.ts';
 import { buildArtifact, DEFAULT_TRAIN_OPTIONS, loadTrainingData } from './pipeline.ts';
 
 const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE] [--no-policy]
   --data DIR    dataset folder (default ../shared/data from the repo root)
-  --no-policy   leave out Pantau's authored policy-domain set (models/pantau-policy-id.tsv)
+  --no-policy   leave out Pantau's authored policy-domain set (models/policy-id/)
   --extra FILE  corrections TSV, one 'text<TAB>label' a line (POSITIVE|NEGATIVE|NEUTRAL; MIXED skipped)
   --out FILE    artifact path (default models/sentiment-id.json)`;
 
@@ -23,7 +23,7 @@ function main(argv: string[]): number {
   const started = Date.now();
   const data = loadTrainingData(args.data, DEFAULT_TRAIN_OPTIONS.seed, {
     extraFile: args.extra,
-    policyFile: args.policy ? POLICY_FILE : undefined,
+    policyDir: args.policy ? POLICY_DIR : undefined,
   });
   const artifact = buildArtifact(data);
   const json = `${JSON.stringify(artifact)}\n`;

@@ -4,7 +4,7 @@
  * evaluation only and there is no code path that trains on them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../domain/errors.ts';
 import { mulberry32 } from '../../runtime/seeded-random.ts';
@@ -14,6 +14,8 @@ import { parseCsvObjects } from './csv.ts';
 interface Example {
   text: string;
   label: ModelLabel;
+  /** Weight of the row in training (absent = 1). */
+  weight?: number;
 }
 
 interface LoadedDataset {
@@ -190,15 +192,48 @@ function loadExtra(path: string): LoadedDataset & { skippedMixed: number } {
 }
 
 /**
- * Pantau's own labelled policy-domain posts (models/pantau-policy-id.tsv): written for Pantau,
- * same format as the corrections, same licence as the repository.
+ * Pantau's own labelled policy-domain posts (models/policy-id/*.tsv, see models/README.md):
+ * written for Pantau, same format as the corrections, same licence as the repository. The files
+ * are read in name order so the manifest's hash and the training order do not depend on the
+ * file system.
  */
-function loadPantauPolicy(path: string): LoadedDataset {
+function loadPantauPolicy(dir: string): LoadedDataset {
+  if (!existsSync(dir)) throw new ValidationError(`Policy-domain folder not found: ${dir}`);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tsv'))
+    .sort();
+  if (files.length === 0) throw new ValidationError(`${dir}: no .tsv files`);
+  const raws: string[] = [];
+  const examples: Example[] = [];
+  for (const f of files) {
+    const one = loadLabelledTsv(join(dir, f), 'pantau-policy-id', '', '');
+    if (one.skippedMixed > 0) throw new ValidationError(`${dir}/${f}: MIXED is not a label here`);
+    raws.push(readText(join(dir, f)));
+    examples.push(...one.examples);
+  }
+  return {
+    entry: {
+      name: 'pantau-policy-id',
+      files: files.map((f) => `policy-id/${f}`),
+      sha256: sha256Of(raws),
+      rows: examples.length,
+      licence: 'Apache-2.0 (authored for Pantau; see models/README.md)',
+      citation: 'Pantau project, models/policy-id/',
+    },
+    examples,
+  };
+}
+
+/**
+ * Pantau's held-out policy-domain posts (models/policy-heldout-id.tsv): written by a separate
+ * author, never trained or tuned on; reported only.
+ */
+function loadPolicyHeldout(path: string): LoadedDataset {
   return loadLabelledTsv(
     path,
-    'pantau-policy-id',
-    'Apache-2.0 (authored for Pantau; see models/README.md)',
-    'Pantau project, models/pantau-policy-id.tsv',
+    'pantau-policy-heldout',
+    'Apache-2.0 (authored for Pantau; evaluation only)',
+    'Pantau project, models/policy-heldout-id.tsv',
   );
 }
 
@@ -269,6 +304,7 @@ export {
   loadIndolem,
   loadNusax,
   loadPantauPolicy,
+  loadPolicyHeldout,
   loadSmsa,
   loadVaccines,
   shuffleInPlace,

@@ -3,7 +3,7 @@
  * Scores the artifact on the dev data carved from the training data (the seeded SmSA slice, plus
  * NusaX valid), then, clearly apart, on out-of-domain policy tweets it was never trained on.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { errorMessage } from '../../domain/errors.ts';
 import { ABSTAIN_RULE, decide } from '../abstain.ts';
 import {
@@ -13,8 +13,8 @@ import {
   type ModelArtifact,
   type ModelLabel,
 } from '../model.ts';
-import { parseArgs } from './args.ts';
-import { type Example, loadIdsa, loadIkn, loadVaccines } from './data.ts';
+import { POLICY_DIR, POLICY_HELDOUT_FILE, parseArgs } from './args.ts';
+import { type Example, loadIdsa, loadIkn, loadPolicyHeldout, loadVaccines } from './data.ts';
 import { evaluate, formatReport } from './metrics.ts';
 import { loadTrainingData } from './pipeline.ts';
 import { macroF1, type Scored, tuneAbstainRule } from './tune-abstain.ts';
@@ -27,7 +27,11 @@ function main(argv: string[]): number {
   }
   const artifact = JSON.parse(readFileSync(args.model, 'utf8')) as ModelArtifact;
   const model = fromArtifact(artifact);
-  const data = loadTrainingData(args.data, artifact.manifest.seed);
+  // The policy folder is loaded whether or not the model was trained on it, so the dev slice is
+  // the same rows either way.
+  const data = loadTrainingData(args.data, artifact.manifest.seed, {
+    policyDir: existsSync(POLICY_DIR) ? POLICY_DIR : undefined,
+  });
   const score = (examples: Example[]): Scored[] =>
     examples.map((e) => {
       const p = Float64Array.from(model.predict(e.text));
@@ -53,12 +57,29 @@ function main(argv: string[]): number {
   console.log('# Dev (carved from training data, never trained on)\n');
   run('SmSA dev: seeded 10 % of smsa/train.tsv', smsaDev);
   run('NusaX-senti-id valid', nusaxValid);
-  const tuned = tuneAbstainRule([smsaDev, nusaxValid]);
+  const devSets: [string, Scored[]][] = [
+    ['SmSA dev', smsaDev],
+    ['NusaX valid', nusaxValid],
+  ];
+  if (data.policyDev.length > 0) {
+    const policyDev = score(data.policyDev);
+    run('Pantau policy posts dev: seeded 15 % of models/policy-id/', policyDev);
+    devSets.push(['policy dev', policyDev]);
+  }
+  const tuned = tuneAbstainRule(devSets.map(([, set]) => set));
   console.log(
     `Abstain rule shipped: ${JSON.stringify(ABSTAIN_RULE)}; chosen on these dev sets now: ` +
-      `${JSON.stringify(tuned)} (SmSA dev ${macroF1(smsaDev, tuned).toFixed(4)}, ` +
-      `NusaX valid ${macroF1(nusaxValid, tuned).toFixed(4)})\n`,
+      `${JSON.stringify(tuned)} (${devSets
+        .map(([name, set]) => `${name} ${macroF1(set, tuned).toFixed(4)}`)
+        .join(', ')})\n`,
   );
+  if (existsSync(POLICY_HELDOUT_FILE)) {
+    console.log('# HELD-OUT policy posts (separate author; never trained or tuned on)\n');
+    run(
+      'Pantau policy posts held-out: models/policy-heldout-id.tsv',
+      score(loadPolicyHeldout(POLICY_HELDOUT_FILE).examples),
+    );
+  }
   console.log(
     '# OUT-OF-DOMAIN, evaluation only (licences forbid training on these; nothing tuned on them)\n',
   );

@@ -6,14 +6,15 @@
  *   buckets), e.g. '{"nbAlpha":1,"spec":{"bits":20,"wordMaxN":2,"charMinN":0,"charMaxN":0,"charLimit":1200}}'.
  * - `--cv`: also 5-fold out-of-fold macro-F1 over SmSA's training rows (what recipes are chosen
  *   on) and the class-bias offsets tuned on it.
- * - `--policy`: train with models/pantau-policy-id.tsv too.
+ * - `--policy`: train with models/policy-id/ too (minus its dev slice, which is then scored);
+ *   `--policy-weight=N` sets each policy row's training weight.
  * - `--ood`: also the out-of-domain sets; for the go/no-go on the policy set only.
  * Not part of `npm test`.
  */
 import { errorMessage } from '../../domain/errors.ts';
 import type { FeatureSpec } from '../features.ts';
 import { argmax, fromWeights, MODEL_LABELS, type ModelLabel } from '../model.ts';
-import { POLICY_FILE, parseArgs } from './args.ts';
+import { POLICY_DIR, parseArgs } from './args.ts';
 import { labelsWithOffsets, outOfFold, tuneBiasOffsets } from './cv.ts';
 import { type Example, loadIdsa, loadIkn, loadVaccines } from './data.ts';
 import { evaluate } from './metrics.ts';
@@ -51,9 +52,13 @@ function main(argv: string[]): number {
   const flags = new Set(['--cv', '--ood', '--policy']);
   const cv = argv.includes('--cv');
   const names = argv.filter((a) => !a.startsWith('--'));
-  const args = parseArgs(argv.filter((a) => a.startsWith('--') && !flags.has(a)));
+  const weightFlag = argv.find((a) => a.startsWith('--policy-weight='));
+  const args = parseArgs(
+    argv.filter((a) => a.startsWith('--') && !flags.has(a) && a !== weightFlag),
+  );
   const data = loadTrainingData(args.data, LR.seed, {
-    policyFile: argv.includes('--policy') ? POLICY_FILE : undefined,
+    policyDir: argv.includes('--policy') ? POLICY_DIR : undefined,
+    policyWeight: weightFlag ? Number(weightFlag.slice('--policy-weight='.length)) : undefined,
   });
   // Out-of-domain sets are only looked at for the go/no-go on the authored policy set.
   const ood = argv.includes('--ood')
@@ -101,9 +106,14 @@ function main(argv: string[]): number {
       );
     const smsa = score(data.smsaDev);
     const nusax = score(data.nusaxValid);
+    const policy = data.policyDev.length > 0 ? score(data.policyDev) : undefined;
     console.log(
       `${name.padEnd(16)} smsa-dev macroF1 ${smsa.macroF1.toFixed(4)} acc ${smsa.accuracy.toFixed(4)} ` +
-        `(${smsa.perClass.map((c) => c.f1.toFixed(3)).join('/')})  nusax ${nusax.macroF1.toFixed(4)}  ${seconds.toFixed(1)} s`,
+        `(${smsa.perClass.map((c) => c.f1.toFixed(3)).join('/')})  nusax ${nusax.macroF1.toFixed(4)}` +
+        (policy
+          ? `  policy-dev ${policy.macroF1.toFixed(4)} (${policy.perClass.map((c) => c.f1.toFixed(3)).join('/')})`
+          : '') +
+        `  ${seconds.toFixed(1)} s`,
     );
     if (ood.length > 0) {
       console.log(

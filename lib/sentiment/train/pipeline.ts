@@ -58,6 +58,8 @@ interface TrainingData {
   smsaDev: Example[];
   /** NusaX valid: allowed for tuning by the data README; a second, natural-cased dev set. */
   nusaxValid: Example[];
+  /** Seeded 15 % of Pantau's policy-domain posts (empty without them): the in-domain dev set. */
+  policyDev: Example[];
   datasets: DatasetEntry[];
   skippedMixed: number;
 }
@@ -65,9 +67,19 @@ interface TrainingData {
 interface DataOptions {
   /** Corrections TSV (`--extra`). */
   extraFile?: string;
-  /** Pantau's authored policy-domain set; absent = not used. */
-  policyFile?: string;
+  /** Folder of Pantau's authored policy-domain posts; absent = not used. */
+  policyDir?: string;
+  /** Training weight of each policy-domain row (default `DEFAULT_POLICY_WEIGHT`). */
+  policyWeight?: number;
 }
+
+/**
+ * The policy posts are few (about 2,000 against 15,000 review-style rows) but they are the
+ * domain Pantau serves. Chosen on the carved dev slices (docs/sentiment.md).
+ */
+const DEFAULT_POLICY_WEIGHT = 1;
+/** Share of the policy posts carved off as their dev slice. */
+const POLICY_DEV_FRACTION = 0.15;
 
 function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {}): TrainingData {
   const smsa = loadSmsa(dataDir);
@@ -77,10 +89,15 @@ function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {})
   const indolem = loadIndolem(dataDir);
   const train = [...smsaTrain, ...nusax.examples, ...indolem.examples];
   const datasets = [{ ...smsa.entry, rows: smsaTrain.length }, nusax.entry, indolem.entry];
-  if (opts.policyFile) {
-    const policy = loadPantauPolicy(opts.policyFile);
-    train.push(...policy.examples);
-    datasets.push(policy.entry);
+  let policyDev: Example[] = [];
+  if (opts.policyDir) {
+    const policy = loadPantauPolicy(opts.policyDir);
+    // A different seed from SmSA's slice, so the two carvings are unrelated.
+    const split = splitDev(policy.examples, seed ^ 0x9e3779b9, POLICY_DEV_FRACTION);
+    const weight = opts.policyWeight ?? DEFAULT_POLICY_WEIGHT;
+    train.push(...split.train.map((e) => (weight === 1 ? e : { ...e, weight })));
+    datasets.push({ ...policy.entry, rows: split.train.length });
+    policyDev = split.dev;
   }
   let skippedMixed = 0;
   if (opts.extraFile) {
@@ -94,6 +111,7 @@ function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {})
     smsaTrain,
     smsaDev,
     nusaxValid: nusaxValid.examples,
+    policyDev,
     datasets,
     skippedMixed,
   };
@@ -125,7 +143,11 @@ function buildArtifact(
       version: `${opts.nbAlpha ? 'id-nblr' : 'id-lr'}-${MODEL_SEMVER}-${weightsSha256.slice(0, 8)}`,
       seed: opts.seed,
       datasets: data.datasets,
-      devSplit: `smsa/train.tsv: seeded (seed ${opts.seed}) 10 % held out of training, ${data.smsaDev.length} rows`,
+      devSplit:
+        `smsa/train.tsv: seeded (seed ${opts.seed}) 10 % held out of training, ${data.smsaDev.length} rows` +
+        (data.policyDev.length > 0
+          ? `; policy-id: seeded 15 % held out, ${data.policyDev.length} rows`
+          : ''),
       hyperparameters: {
         algorithm: opts.nbAlpha
           ? 'NB-LR: multinomial logistic regression over log-count-ratio scaled features, AdaGrad, class-balanced'
@@ -172,6 +194,7 @@ function trainFloatModel(data: TrainingData, opts: TrainOptions): LinearModel {
 export type { TrainingData };
 export {
   buildArtifact,
+  DEFAULT_POLICY_WEIGHT,
   DEFAULT_SPEC,
   DEFAULT_TRAIN_OPTIONS,
   loadTrainingData,

@@ -56,6 +56,8 @@ interface Encoded {
   idx: Int32Array;
   val: Float32Array;
   y: number;
+  /** Row weight: scales the row's gradient and its share of the class balance. */
+  w: number;
 }
 
 function labelIndex(label: ModelLabel): number {
@@ -67,7 +69,12 @@ function encode(examples: readonly Example[], spec: FeatureSpec): Encoded[] {
   const { extract } = createExtractor(spec);
   return examples.map((e) => {
     const f = extract(e.text);
-    return { idx: f.idx.slice(0, f.length), val: f.val.slice(0, f.length), y: labelIndex(e.label) };
+    return {
+      idx: f.idx.slice(0, f.length),
+      val: f.val.slice(0, f.length),
+      y: labelIndex(e.label),
+      w: e.weight ?? 1,
+    };
   });
 }
 
@@ -196,9 +203,13 @@ function trainOne(
   ratios: Float32Array | undefined,
 ): TrainedWeights {
   const counts = new Float64Array(NUM_CLASSES);
-  for (const d of docs) counts[d.y] = (counts[d.y] as number) + 1;
+  let total = 0;
+  for (const d of docs) {
+    counts[d.y] = (counts[d.y] as number) + d.w;
+    total += d.w;
+  }
   const classWeight = Array.from(counts, (c) =>
-    c === 0 ? 0 : (docs.length / (NUM_CLASSES * c)) ** opts.balance,
+    c === 0 ? 0 : (total / (NUM_CLASSES * c)) ** opts.balance,
   );
 
   const size = bucketCount(opts.spec) * NUM_CLASSES;
@@ -238,7 +249,7 @@ function trainOne(
         p[c] = e;
         sum += e;
       }
-      const cw = classWeight[d.y] as number;
+      const cw = (classWeight[d.y] as number) * d.w;
       for (let c = 0; c < NUM_CLASSES; c++) {
         grad[c] = cw * ((p[c] as number) / sum - (c === d.y ? 1 : 0));
         const gb = grad[c] as number;

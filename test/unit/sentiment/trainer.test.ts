@@ -155,3 +155,43 @@ describe('cross-validation', () => {
     expect(tuneBiasOffsets({ logp: clear, gold: [...gold] }).offsets).toEqual([0, 0, 0]);
   });
 });
+
+describe('row weights', () => {
+  function labelOf(examples: Example[], text: string): string {
+    const t = train(examples, opts);
+    const model = fromWeights(
+      {
+        name: 't',
+        version: 't',
+        seed: 0,
+        datasets: [],
+        devSplit: '',
+        hyperparameters: {},
+        weightsSha256: '',
+      },
+      opts.spec,
+      t.bias,
+      t.weights,
+      1,
+    );
+    return MODEL_LABELS[argmax(model.predict(text))] as string;
+  }
+
+  it('let the heavier of two contradicting rows decide', () => {
+    const conflict = (posWeight: number, negWeight: number): Example[] => [
+      ...rows,
+      { text: 'antrean puskesmas', label: 'POSITIVE', weight: posWeight },
+      { text: 'antrean puskesmas', label: 'NEGATIVE', weight: negWeight },
+    ];
+    expect(labelOf(conflict(4, 1), 'antrean puskesmas')).toBe('POSITIVE');
+    expect(labelOf(conflict(1, 4), 'antrean puskesmas')).toBe('NEGATIVE');
+  });
+
+  it('of 1 train exactly what unweighted rows train', () => {
+    const weighted = rows.map((r) => ({ ...r, weight: 1 }));
+    const a = train(rows, opts);
+    const b = train(weighted, opts);
+    expect(Buffer.from(b.weights.buffer).equals(Buffer.from(a.weights.buffer))).toBe(true);
+    expect([...b.bias]).toEqual([...a.bias]);
+  });
+});

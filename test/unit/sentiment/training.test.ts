@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/domain/errors.ts';
 import { argmax, fromArtifact, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
-import { POLICY_FILE, parseArgs } from '../../../lib/sentiment/train/args.ts';
+import { POLICY_DIR, parseArgs } from '../../../lib/sentiment/train/args.ts';
 import { parseCsv } from '../../../lib/sentiment/train/csv.ts';
 import {
   type Example,
@@ -55,6 +55,7 @@ function tinyData(): TrainingData {
     smsaTrain: train,
     smsaDev: [],
     nusaxValid: [],
+    policyDev: [],
     datasets: [
       {
         name: 'tiny',
@@ -152,9 +153,9 @@ describe('loadExtra (corrections TSV)', () => {
   });
 });
 
-describe('Pantau policy-domain set (models/pantau-policy-id.tsv)', () => {
+describe('Pantau policy-domain set (models/policy-id/)', () => {
   it('loads every row with one of the three labels, all three present, no duplicates', () => {
-    const set = loadPantauPolicy(POLICY_FILE);
+    const set = loadPantauPolicy(POLICY_DIR);
     expect(set.entry.name).toBe('pantau-policy-id');
     expect(set.entry.rows).toBe(set.examples.length);
     expect(set.examples.length).toBeGreaterThanOrEqual(240);
