@@ -141,6 +141,15 @@ function main(argv: string[]): number {
           `offsets ${tuned.offsets.join(',')} -> cv ${tuned.macroF1.toFixed(4)}, dev ${devTuned.macroF1.toFixed(4)} ` +
           `(${devTuned.perClass.map((c) => c.f1.toFixed(3)).join('/')})`,
       );
+      if (data.policyTrain.length > 0) {
+        const policyRows = new Set(data.policyTrain);
+        const others = data.train.filter((e) => !policyRows.has(e));
+        const pOof = outOfFold(data.policyTrain, others, opts);
+        const pPlain = evaluate(pOof.gold, labelsWithOffsets(pOof.logp, [0, 0, 0]));
+        console.log(
+          `${''.padEnd(16)} policy cv macroF1 ${pPlain.macroF1.toFixed(4)} (${pPlain.perClass.map((c) => c.f1.toFixed(3)).join('/')})`,
+        );
+      }
     }
   }
   return 0;

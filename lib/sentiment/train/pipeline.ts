@@ -58,6 +58,8 @@ interface TrainingData {
   smsaDev: Example[];
   /** NusaX valid: allowed for tuning by the data README; a second, natural-cased dev set. */
   nusaxValid: Example[];
+  /** The policy-domain rows of `train` (empty without them): cross-validated like SmSA's. */
+  policyTrain: Example[];
   /** Seeded 15 % of Pantau's policy-domain posts (empty without them): the in-domain dev set. */
   policyDev: Example[];
   datasets: DatasetEntry[];
@@ -90,12 +92,14 @@ function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {})
   const train = [...smsaTrain, ...nusax.examples, ...indolem.examples];
   const datasets = [{ ...smsa.entry, rows: smsaTrain.length }, nusax.entry, indolem.entry];
   let policyDev: Example[] = [];
+  let policyTrain: Example[] = [];
   if (opts.policyDir) {
     const policy = loadPantauPolicy(opts.policyDir);
     // A different seed from SmSA's slice, so the two carvings are unrelated.
     const split = splitDev(policy.examples, seed ^ 0x9e3779b9, POLICY_DEV_FRACTION);
     const weight = opts.policyWeight ?? DEFAULT_POLICY_WEIGHT;
-    train.push(...split.train.map((e) => (weight === 1 ? e : { ...e, weight })));
+    policyTrain = split.train.map((e) => (weight === 1 ? e : { ...e, weight }));
+    train.push(...policyTrain);
     datasets.push({ ...policy.entry, rows: split.train.length });
     policyDev = split.dev;
   }
@@ -111,6 +115,7 @@ function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {})
     smsaTrain,
     smsaDev,
     nusaxValid: nusaxValid.examples,
+    policyTrain,
     policyDev,
     datasets,
     skippedMixed,

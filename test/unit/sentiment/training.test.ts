@@ -55,6 +55,7 @@ function tinyData(): TrainingData {
     smsaTrain: train,
     smsaDev: [],
     nusaxValid: [],
+    policyTrain: [],
     policyDev: [],
     datasets: [
       {
