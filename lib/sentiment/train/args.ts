@@ -9,8 +9,8 @@ const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '../shared/data');
 const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models/sentiment-id.json');
 /** Pantau's authored policy-domain posts (see models/README.md). */
 const POLICY_DIR = join(REPO_ROOT, 'models/policy-id');
-/** Pantau's held-out policy-domain posts, by a separate author: reported, never tuned on. */
-const POLICY_HELDOUT_FILE = join(REPO_ROOT, 'models/policy-heldout-id.tsv');
+/** Pantau's held-out policy-domain posts, by separate authors: reported, never tuned on. */
+const POLICY_HELDOUT_DIR = join(REPO_ROOT, 'models/policy-heldout');
 
 interface CliArgs {
   data: string;
@@ -73,7 +73,7 @@ export {
   DEFAULT_DATA_DIR,
   DEFAULT_MODEL_PATH,
   POLICY_DIR,
-  POLICY_HELDOUT_FILE,
+  POLICY_HELDOUT_DIR,
   parseArgs,
   REPO_ROOT,
 };

@@ -193,12 +193,41 @@ function loadExtra(path: string): LoadedDataset & { skippedMixed: number } {
 
 /**
  * Pantau's own labelled policy-domain posts (models/policy-id/*.tsv, see models/README.md):
- * written for Pantau, same format as the corrections, same licence as the repository. The files
- * are read in name order so the manifest's hash and the training order do not depend on the
- * file system.
+ * written for Pantau, same format as the corrections, same licence as the repository.
  */
 function loadPantauPolicy(dir: string): LoadedDataset {
-  if (!existsSync(dir)) throw new ValidationError(`Policy-domain folder not found: ${dir}`);
+  return loadTsvFolder(
+    dir,
+    'pantau-policy-id',
+    'Apache-2.0 (authored for Pantau; see models/README.md)',
+    'Pantau project, models/policy-id/',
+  );
+}
+
+/**
+ * Pantau's held-out policy-domain posts (models/policy-heldout/*.tsv): written by authors who
+ * never saw the training posts; never trained or tuned on, only reported.
+ */
+function loadPolicyHeldout(dir: string): LoadedDataset {
+  return loadTsvFolder(
+    dir,
+    'pantau-policy-heldout',
+    'Apache-2.0 (authored for Pantau; evaluation only)',
+    'Pantau project, models/policy-heldout/',
+  );
+}
+
+/**
+ * Every `.tsv` in a folder, read in name order so the manifest's hash and the training order do
+ * not depend on the file system.
+ */
+function loadTsvFolder(
+  dir: string,
+  name: string,
+  licence: string,
+  citation: string,
+): LoadedDataset {
+  if (!existsSync(dir)) throw new ValidationError(`Folder not found: ${dir}`);
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.tsv'))
     .sort();
@@ -206,35 +235,23 @@ function loadPantauPolicy(dir: string): LoadedDataset {
   const raws: string[] = [];
   const examples: Example[] = [];
   for (const f of files) {
-    const one = loadLabelledTsv(join(dir, f), 'pantau-policy-id', '', '');
+    const one = loadLabelledTsv(join(dir, f), name, licence, citation);
     if (one.skippedMixed > 0) throw new ValidationError(`${dir}/${f}: MIXED is not a label here`);
     raws.push(readText(join(dir, f)));
     examples.push(...one.examples);
   }
+  const folder = dir.split('/').filter(Boolean).pop() ?? dir;
   return {
     entry: {
-      name: 'pantau-policy-id',
-      files: files.map((f) => `policy-id/${f}`),
+      name,
+      files: files.map((f) => `${folder}/${f}`),
       sha256: sha256Of(raws),
       rows: examples.length,
-      licence: 'Apache-2.0 (authored for Pantau; see models/README.md)',
-      citation: 'Pantau project, models/policy-id/',
+      licence,
+      citation,
     },
     examples,
   };
-}
-
-/**
- * Pantau's held-out policy-domain posts (models/policy-heldout-id.tsv): written by a separate
- * author, never trained or tuned on; reported only.
- */
-function loadPolicyHeldout(path: string): LoadedDataset {
-  return loadLabelledTsv(
-    path,
-    'pantau-policy-heldout',
-    'Apache-2.0 (authored for Pantau; evaluation only)',
-    'Pantau project, models/policy-heldout-id.tsv',
-  );
 }
 
 function loadLabelledTsv(

@@ -13,7 +13,7 @@ import {
   type ModelArtifact,
   type ModelLabel,
 } from '../model.ts';
-import { POLICY_DIR, POLICY_HELDOUT_FILE, parseArgs } from './args.ts';
+import { POLICY_DIR, POLICY_HELDOUT_DIR, parseArgs } from './args.ts';
 import { type Example, loadIdsa, loadIkn, loadPolicyHeldout, loadVaccines } from './data.ts';
 import { evaluate, formatReport } from './metrics.ts';
 import { loadTrainingData } from './pipeline.ts';
@@ -73,11 +73,11 @@ function main(argv: string[]): number {
         .map(([name, set]) => `${name} ${macroF1(set, tuned).toFixed(4)}`)
         .join(', ')})\n`,
   );
-  if (existsSync(POLICY_HELDOUT_FILE)) {
+  if (existsSync(POLICY_HELDOUT_DIR)) {
     console.log('# HELD-OUT policy posts (separate author; never trained or tuned on)\n');
     run(
-      'Pantau policy posts held-out: models/policy-heldout-id.tsv',
-      score(loadPolicyHeldout(POLICY_HELDOUT_FILE).examples),
+      'Pantau policy posts held-out: models/policy-heldout/',
+      score(loadPolicyHeldout(POLICY_HELDOUT_DIR).examples),
     );
   }
   console.log(

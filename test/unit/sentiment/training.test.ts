@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/domain/errors.ts';
 import { argmax, fromArtifact, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
-import { POLICY_DIR, parseArgs } from '../../../lib/sentiment/train/args.ts';
+import { POLICY_DIR, POLICY_HELDOUT_DIR, parseArgs } from '../../../lib/sentiment/train/args.ts';
 import { parseCsv } from '../../../lib/sentiment/train/csv.ts';
 import {
   type Example,
   loadExtra,
   loadPantauPolicy,
+  loadPolicyHeldout,
   splitDev,
 } from '../../../lib/sentiment/train/data.ts';
 import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
@@ -154,16 +155,63 @@ describe('loadExtra (corrections TSV)', () => {
   });
 });
 
-describe('Pantau policy-domain set (models/policy-id/)', () => {
-  it('loads every row with one of the three labels, all three present, no duplicates', () => {
-    const set = loadPantauPolicy(POLICY_DIR);
-    expect(set.entry.name).toBe('pantau-policy-id');
-    expect(set.entry.rows).toBe(set.examples.length);
-    expect(set.examples.length).toBeGreaterThanOrEqual(240);
-    const byLabel = new Map<string, number>();
-    for (const e of set.examples) byLabel.set(e.label, (byLabel.get(e.label) ?? 0) + 1);
-    for (const label of MODEL_LABELS) expect(byLabel.get(label) ?? 0).toBeGreaterThan(75);
-    expect(new Set(set.examples.map((e) => e.text)).size).toBe(set.examples.length);
+describe('Pantau policy-domain posts (models/policy-id/, models/policy-heldout/)', () => {
+  const training = loadPantauPolicy(POLICY_DIR);
+  const heldout = loadPolicyHeldout(POLICY_HELDOUT_DIR);
+
+  it.each([
+    ['training', training],
+    ['held-out', heldout],
+  ])(
+    '%s set: every row has one of the three labels, each class well represented, no duplicates',
+    (_, set) => {
+      expect(set.entry.rows).toBe(set.examples.length);
+      expect(set.examples.length).toBeGreaterThanOrEqual(500);
+      const byLabel = new Map<string, number>();
+      for (const e of set.examples) byLabel.set(e.label, (byLabel.get(e.label) ?? 0) + 1);
+      for (const label of MODEL_LABELS) {
+        expect(byLabel.get(label) ?? 0).toBeGreaterThan(set.examples.length * 0.2);
+      }
+      const keys = set.examples.map((e) => e.text.trim().toLowerCase());
+      expect(new Set(keys).size).toBe(keys.length);
+    },
+  );
+
+  it('held-out posts neither repeat nor nearly repeat a training post (token Jaccard < 0.8)', () => {
+    const ids = new Map<string, number>();
+    const tokenIds = (text: string): Int32Array =>
+      Int32Array.from(
+        new Set(
+          (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => {
+            let id = ids.get(w);
+            if (id === undefined) ids.set(w, (id = ids.size));
+            return id;
+          }),
+        ),
+      ).sort();
+    const jaccard = (a: Int32Array, b: Int32Array): number => {
+      let i = 0;
+      let j = 0;
+      let common = 0;
+      while (i < a.length && j < b.length) {
+        const x = a[i] as number;
+        const y = b[j] as number;
+        if (x === y) {
+          common++;
+          i++;
+          j++;
+        } else if (x < y) i++;
+        else j++;
+      }
+      return common / (a.length + b.length - common);
+    };
+    const train = training.examples.map((e) => tokenIds(e.text));
+    const close: string[] = [];
+    for (const e of heldout.examples) {
+      const h = tokenIds(e.text);
+      if (train.some((t) => jaccard(h, t) >= 0.8)) close.push(e.text);
+    }
+    expect(close).toEqual([]);
   });
 
   it('is used by default and left out with --no-policy', () => {
