@@ -8,9 +8,9 @@ import artifactJson from '../../models/sentiment-id.json' with { type: 'json' };
 import type { SentimentAnalyzer, SentimentInput, SentimentOutput } from '../domain/ports.ts';
 import type { Sentiment, SentimentScores } from '../domain/types.ts';
 import { ABSTAIN_RULE, decide } from './abstain.ts';
-import { detectLanguage } from './language.ts';
+import { detectLanguage, languageFromVote } from './language.ts';
 import { fromArtifact, type LinearModel, type ModelArtifact } from './model.ts';
-import { tokenHashes } from './normalize.ts';
+import { markerVote, tokenHashes, tokenize } from './normalize.ts';
 
 const artifact = artifactJson as unknown as ModelArtifact;
 
@@ -38,22 +38,31 @@ function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
 
+/** Nothing to read (empty, whitespace, punctuation only): the model's bias is not an opinion. */
+function unreadable(text: string): boolean {
+  return !startsAlnum(text) && !READABLE_RE.test(text);
+}
+
+function unreadableSentiment(model: LinearModel, scoredAt: string): Sentiment {
+  return {
+    label: 'NEUTRAL',
+    scores: { NEGATIVE: 0, NEUTRAL: 1, POSITIVE: 0, MIXED: 0 },
+    engine: 'builtin',
+    model: model.version,
+    scoredAt,
+  };
+}
+
 /**
- * Scores one text with the built-in model. The model has three classes and never emits MIXED;
- * `scores.MIXED` is always 0 so every engine returns the same four keys.
+ * The sentiment from the probabilities `p` of `tokens`, which must be the last `tokenize` call's
+ * (the abstain rule reads their hashes from the tokenizer's buffer).
  */
-function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Sentiment {
-  if (!startsAlnum(text) && !READABLE_RE.test(text)) {
-    // Nothing to read (empty, whitespace, punctuation only): the model's bias is not an opinion.
-    return {
-      label: 'NEUTRAL',
-      scores: { NEGATIVE: 0, NEUTRAL: 1, POSITIVE: 0, MIXED: 0 },
-      engine: 'builtin',
-      model: model.version,
-      scoredAt,
-    };
-  }
-  const p = model.predict(text);
+function sentimentOf(
+  model: LinearModel,
+  p: Float64Array,
+  tokens: readonly string[],
+  scoredAt: string,
+): Sentiment {
   const scores: SentimentScores = {
     NEGATIVE: round4(p[0] as number),
     NEUTRAL: round4(p[1] as number),
@@ -63,11 +72,47 @@ function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Senti
   // The label comes from the abstain rule (abstain.ts): a polar label needs a decisive
   // probability, more so for news-style posts. Scores stay the model's own probabilities, so a
   // NEUTRAL label can come with a larger POSITIVE or NEGATIVE score.
-  // predict has just tokenized this text, so the tokenizer's hash buffer holds its tokens' hashes.
   const label = LABEL_BY_INDEX[
-    decide(p, model.lastTokens(), ABSTAIN_RULE, tokenHashes())
+    decide(p, tokens, ABSTAIN_RULE, tokenHashes())
   ] as Sentiment['label'];
   return { label, scores, engine: 'builtin', model: model.version, scoredAt };
+}
+
+/**
+ * Scores one text with the built-in model. The model has three classes and never emits MIXED;
+ * `scores.MIXED` is always 0 so every engine returns the same four keys.
+ */
+function scoreBuiltin(model: LinearModel, text: string, scoredAt: string): Sentiment {
+  if (unreadable(text)) return unreadableSentiment(model, scoredAt);
+  const p = model.predict(text);
+  return sentimentOf(model, p, model.lastTokens(), scoredAt);
+}
+
+/**
+ * Language ID and built-in scoring of one post from one tokenizer scan, which is what the router
+ * runs on every post: the tokenizer takes language ID's marker vote while it reads the words
+ * (normalize.ts `markerVote`) and the model scores the same tokens. `lang` and `confidence` are
+ * exactly `detectLanguage(text, hint)`'s; `sentiment` is exactly `scoreBuiltin`'s when
+ * `builtinScores(lang)` says the built-in model scores posts in that language, else undefined (the
+ * caller sends the post to another engine).
+ */
+function detectAndScore(
+  model: LinearModel,
+  text: string,
+  hint: string | undefined,
+  scoredAt: string,
+  builtinScores: (lang: string) => boolean,
+): { lang: string; confidence: number; sentiment: Sentiment | undefined } {
+  const tokens = tokenize(text);
+  const vote = markerVote();
+  // Language ID's own scan (rewritten text, rare constructs) leaves the tokenizer's buffers alone.
+  const { lang, confidence } =
+    vote !== undefined ? languageFromVote(vote, hint) : detectLanguage(text, hint);
+  if (!builtinScores(lang)) return { lang, confidence, sentiment: undefined };
+  const sentiment = unreadable(text)
+    ? unreadableSentiment(model, scoredAt)
+    : sentimentOf(model, model.predictTokenized(tokens), tokens, scoredAt);
+  return { lang, confidence, sentiment };
 }
 
 /**
@@ -91,4 +136,10 @@ function createBuiltinAnalyzer(opts: { langDetected?: boolean } = {}): Sentiment
   };
 }
 
-export { BUILTIN_MODEL_VERSION, createBuiltinAnalyzer, loadBuiltinModel, scoreBuiltin };
+export {
+  BUILTIN_MODEL_VERSION,
+  createBuiltinAnalyzer,
+  detectAndScore,
+  loadBuiltinModel,
+  scoreBuiltin,
+};

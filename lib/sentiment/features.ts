@@ -68,7 +68,15 @@ function createExtractor(spec: FeatureSpec) {
    * them (the trainer does).
    */
   function extract(text: string): Features {
-    const tokens = tokenize(text);
+    return extractTokenized(tokenize(text));
+  }
+
+  /**
+   * Features of `tokens`, which must be what the last `tokenize` call returned (the feature hashes
+   * come from that call's `tokenHashes()`): the router tokenizes a post once for language ID and
+   * scoring. Same reuse rule as `extract`.
+   */
+  function extractTokenized(tokens: readonly string[]): Features {
     let plain = '';
     if (spec.charMaxN > 0) {
       plain = ' ';
@@ -130,7 +138,7 @@ function createExtractor(spec: FeatureSpec) {
     return { idx, val, length: n, tokens };
   }
 
-  return { extract };
+  return { extract, extractTokenized };
 }
 
 export type { FeatureSpec, Features };

@@ -201,10 +201,24 @@ function urlAt(u: Uint16Array, n: number, i: number): boolean {
  * Adds the marker weights of `text` to `acc` (LANGS order) in one scan; returns their total, or -1
  * when the text needs the reference implementation.
  */
-function voteByScan(text: string, acc: Float64Array): number {
+function voteByScan(text: string, acc: Float64Array | Int32Array): number {
   const n = text.length;
-  const u = loadUnits(text);
-  if (word.length < n) word = new Uint16Array(n);
+  return voteRange(loadUnits(text), n, 0, n, acc);
+}
+
+/**
+ * voteByScan over the code units `u[from, to)` of a text of length `n` (`u[n]` is 0), starting as
+ * at the start of a text. `u[to]` must end a word and a URL (whitespace or the end): the tokenizer
+ * hands over URL-like runs it skips but the reference reads (see `markerVoteOfRange`).
+ */
+function voteRange(
+  u: Uint16Array,
+  n: number,
+  from: number,
+  to: number,
+  acc: Float64Array | Int32Array,
+): number {
+  if (word.length < to - from) word = new Uint16Array(to - from);
   // Locals: the module-level bindings are re-read on every access otherwise.
   const w = word;
   const classes = CLASS;
@@ -213,9 +227,10 @@ function voteByScan(text: string, acc: Float64Array): number {
   let run = 0;
   /** Last letter kept, -1 after 'é' or a word break: only [a-z] runs collapse. */
   let prev = -1;
-  let i = 0;
+  let i = from;
   for (;;) {
-    // Past the end reads the zero sentinel, which ends the last word like any separator.
+    // Past the end reads the zero sentinel (or the whitespace at `to`), which ends the last word
+    // like any separator.
     const c = u[i] as number;
     const cls = c < 128 ? (classes[c] as number) : classOf(c);
     if (cls === LETTER || cls === E_ACUTE) {
@@ -247,7 +262,7 @@ function voteByScan(text: string, acc: Float64Array): number {
       len = 0;
       prev = -1;
     }
-    if (i >= n) return total;
+    if (i >= to) return total;
     if (c === 104 || c === 72) {
       // Here only at a URL (a plain 'h' is a letter): skip to the next whitespace.
       i = skipUrl(u, n, i);
@@ -354,13 +369,36 @@ function confidenceOf(best: number, sum: number): number {
  * is the winner's share of all marker weight (0 for 'und').
  */
 function detectLanguage(text: string, hint?: string): { lang: string; confidence: number } {
-  const hinted = normalizeHint(hint);
   acc.fill(0);
   let total = voteByScan(text, acc);
   if (total < 0) {
     acc.fill(0);
     total = voteByRegex(text, acc);
   }
+  return decide(total, hint);
+}
+
+/**
+ * detectLanguage's answer from a marker vote taken elsewhere: `vote` holds the marker weights per
+ * language in LANGS order, as voteByScan adds them up (small integers, so exact in any order). The tokenizer takes the
+ * vote in its own scan (normalize.ts `markerVote`), so the router needs no second pass over a post.
+ */
+function languageFromVote(
+  vote: ArrayLike<number>,
+  hint?: string,
+): { lang: string; confidence: number } {
+  let total = 0;
+  for (let k = 0; k < LANGS.length; k++) {
+    const v = vote[k] as number;
+    acc[k] = v;
+    total += v;
+  }
+  return decide(total, hint);
+}
+
+/** The decision from the vote in `acc`. */
+function decide(total: number, hint: string | undefined): { lang: string; confidence: number } {
+  const hinted = normalizeHint(hint);
   // A source tag is worth a few marker words: it settles 'id' vs 'ms' on shared vocabulary.
   const hintIndex = LANGS.indexOf(hinted);
   if (hintIndex >= 0) acc[hintIndex] = (acc[hintIndex] as number) + 2;
@@ -383,4 +421,24 @@ function detectLanguage(text: string, hint?: string): { lang: string; confidence
   return { lang: best, confidence: confidenceOf(bestScore, sum) };
 }
 
-export { BUILTIN_LANGS, detectLanguage, normalizeLang };
+/** Number of languages in a marker vote (the length of `markerVoteOf`'s and `voteRange`'s `acc`). */
+const VOTE_LANGS = LANGS.length;
+
+/**
+ * Marker weights of one word as the tokenizer caches it (lower-cased, hyphens and apostrophes
+ * kept): the weights voteByScan adds for the [a-zé]+ runs inside it, added to `acc`. Returns
+ * their total, or -1 when the word has a character only the reference handles.
+ */
+function markerVoteOf(key: string, acc: Float64Array | Int32Array): number {
+  return voteByScan(key, acc);
+}
+
+export {
+  BUILTIN_LANGS,
+  detectLanguage,
+  languageFromVote,
+  markerVoteOf,
+  normalizeLang,
+  VOTE_LANGS,
+  voteRange,
+};

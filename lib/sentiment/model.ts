@@ -3,7 +3,7 @@
  * int8 and stored base64 in one JSON artifact (models/sentiment-id.json) with its manifest.
  */
 import { ValidationError } from '../domain/errors.ts';
-import { bucketCount, createExtractor, type FeatureSpec } from './features.ts';
+import { bucketCount, createExtractor, type FeatureSpec, type Features } from './features.ts';
 
 /** Classes the built-in model predicts, in weight order. It never predicts MIXED. */
 const MODEL_LABELS = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
@@ -59,6 +59,12 @@ interface LinearModel {
    * you keep it.
    */
   predict(text: string): Float64Array;
+  /**
+   * `predict` for a text already tokenized: `tokens` must be what the last `tokenize` call
+   * returned (normalize.ts), so its token hashes are still at hand. Same probabilities, same
+   * reused array.
+   */
+  predictTokenized(tokens: readonly string[]): Float64Array;
   /** Normalised tokens of the text of the last `predict` call (for the abstain rule). */
   lastTokens(): readonly string[];
 }
@@ -261,7 +267,7 @@ function fromSparse(
   scale: number,
   expandAfter = EXPAND_AFTER,
 ): LinearModel {
-  const { extract } = createExtractor(spec);
+  const { extract, extractTokenized } = createExtractor(spec);
   const { words, prefix, rows } = table;
   const logits = new Float64Array(NUM_CLASSES);
   const probs = new Float64Array(NUM_CLASSES);
@@ -270,7 +276,10 @@ function fromSparse(
   let calls = 0;
 
   function predict(text: string): Float64Array {
-    const f = extract(text);
+    return score(extract(text));
+  }
+
+  function score(f: Features): Float64Array {
     tokens = f.tokens;
     if (dense === undefined && ++calls > expandAfter) dense = expandRows(table);
     let l0 = 0;
@@ -304,7 +313,13 @@ function fromSparse(
     return softmaxInto(logits, probs);
   }
 
-  return { version: manifest.version, manifest, predict, lastTokens: () => tokens };
+  return {
+    version: manifest.version,
+    manifest,
+    predict,
+    predictTokenized: (t) => score(extractTokenized(t)),
+    lastTokens: () => tokens,
+  };
 }
 
 /** Shared by the trainer (float weights) and the shipped model (int8 weights). */
@@ -315,13 +330,16 @@ function fromWeights(
   weights: Int8Array | Float32Array | Float64Array,
   scale: number,
 ): LinearModel {
-  const { extract } = createExtractor(spec);
+  const { extract, extractTokenized } = createExtractor(spec);
   const logits = new Float64Array(NUM_CLASSES);
   const probs = new Float64Array(NUM_CLASSES);
   let tokens: readonly string[] = [];
 
   function predict(text: string): Float64Array {
-    const f = extract(text);
+    return score(extract(text));
+  }
+
+  function score(f: Features): Float64Array {
     tokens = f.tokens;
     let l0 = 0;
     let l1 = 0;
@@ -339,7 +357,13 @@ function fromWeights(
     return softmaxInto(logits, probs);
   }
 
-  return { version: manifest.version, manifest, predict, lastTokens: () => tokens };
+  return {
+    version: manifest.version,
+    manifest,
+    predict,
+    predictTokenized: (t) => score(extractTokenized(t)),
+    lastTokens: () => tokens,
+  };
 }
 
 function softmax(logits: Float64Array): Float64Array {

@@ -7,6 +7,8 @@
  * several times more than the model itself. Placeholders are written `_name_`, which no word can
  * be after normalisation.
  */
+
+import { markerVoteOf, VOTE_LANGS, voteRange } from './language.ts';
 import {
   CLAUSE_BREAKERS,
   EMOTICONS,
@@ -385,6 +387,10 @@ const F_ELONGATED = 4;
 const F_PARTS = 8;
 /** The negated form differs from the token (words, not placeholders or emoji). */
 const F_NEGATABLE = 16;
+/** The word holds language marker words (its weights are in entryVote). */
+const F_MARKER = 32;
+/** The word has a character only language ID's reference implementation reads (see language.ts). */
+const F_VOTE_SLOW = 64;
 /*
  * Entry data by id. Ids are handed out in order, so the string arrays grow by appending (packed
  * arrays; preallocating 50,000 holes cost milliseconds of every cold start). A word too long to
@@ -396,6 +402,15 @@ const entryNegatedHash = new Int32Array(WORD_CACHE_MAX + 1);
 const entryToken: string[] = [];
 const entryNegated: string[] = [];
 const entryParts: (string[] | undefined)[] = [];
+/**
+ * Language ID's marker weights of each word (language.ts `markerVoteOf`, VOTE_LANGS per entry),
+ * so the tokenizer's scan also takes the post's language vote. Read only for F_MARKER entries.
+ * The weights are small integers, so any order of adding them gives language ID's exact sums.
+ */
+/** A local copy: hot loops read it per word, and an imported binding can cost a getter call. */
+const VOTES: number = VOTE_LANGS;
+const entryVote = new Int16Array((WORD_CACHE_MAX + 1) * VOTES);
+const wordVote = new Int32Array(VOTES);
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -458,12 +473,20 @@ function slotOfKey(h: number, w: string): number {
   }
 }
 
-function setEntry(id: number, entry: WordEntry): void {
+function setEntry(id: number, key: string, entry: WordEntry): void {
+  wordVote.fill(0);
+  const votes = markerVoteOf(key, wordVote);
+  // A key of at most MAX_CACHED_WORD (1,024) characters holds at most 512 marker words of weight
+  // at most 5: the sums fit in 16 bits. Longer words are flagged for language ID's own scan.
+  const voteFlag =
+    votes < 0 || key.length > MAX_CACHED_WORD ? F_VOTE_SLOW : votes > 0 ? F_MARKER : 0;
+  if (voteFlag === F_MARKER) entryVote.set(wordVote, id * VOTES);
   entryFlags[id] =
     (entry.role ?? 0) |
     (entry.elongated ? F_ELONGATED : 0) |
     (entry.parts !== undefined ? F_PARTS : 0) |
-    (entry.negated !== entry.token ? F_NEGATABLE : 0);
+    (entry.negated !== entry.token ? F_NEGATABLE : 0) |
+    voteFlag;
   entryTokenHash[id] = entry.tokenHash;
   entryNegatedHash[id] = entry.negatedHash;
   entryToken[id] = entry.token;
@@ -475,7 +498,7 @@ function setEntry(id: number, entry: WordEntry): void {
 function storeEntry(slot: number, h: number, w: string): number {
   const entry = analyzeWord(w);
   if (w.length > MAX_CACHED_WORD) {
-    setEntry(tableSize, entry);
+    setEntry(tableSize, w, entry);
     return tableSize;
   }
   let at = slot;
@@ -490,7 +513,7 @@ function storeEntry(slot: number, h: number, w: string): number {
   }
   for (let k = 0; k < w.length; k++) keyPool[poolUsed + k] = w.charCodeAt(k);
   const id = tableSize++;
-  setEntry(id, entry);
+  setEntry(id, w, entry);
   const base = at * SLOT_INTS;
   slots[base] = h;
   slots[base + 1] = (poolUsed << KEY_LENGTH_BITS) | w.length;
@@ -552,6 +575,24 @@ let out: string[] = [];
 let negate = false;
 /** wordHash of each token of `out`, same index; reused by the next call (see tokenHashes). */
 let hashes = new Int32Array(256);
+/**
+ * Language ID's marker vote of the text being tokenized (see markerVote), and whether it is
+ * exactly what language ID's own scan of the original text adds up.
+ */
+const vote = new Int32Array(VOTES);
+let voteExact = false;
+
+/** Whether the word `u[from, to)` ends with "http" or "https" (any case) after other characters. */
+function endsWithScheme(u: Uint16Array, from: number, to: number): boolean {
+  const end = ((u[to - 1] as number) | 32) === 115 ? to - 1 : to;
+  return (
+    end - 4 > from &&
+    ((u[end - 4] as number) | 32) === 104 &&
+    ((u[end - 3] as number) | 32) === 116 &&
+    ((u[end - 2] as number) | 32) === 116 &&
+    ((u[end - 1] as number) | 32) === 112
+  );
+}
 
 function push(t: string, h: number): void {
   const k = out.length;
@@ -654,6 +695,9 @@ function tokenize(text: string): string[] {
 
   out = [];
   negate = false;
+  vote.fill(0);
+  // Rewritten text no longer lines up with the original that language ID reads.
+  voteExact = pre === PRE_PLAIN;
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -669,6 +713,8 @@ function tokenize(text: string): string[] {
       let j = i + 1;
       while (j < n && (u[j] as number) >= 97 && (u[j] as number) <= 122) j++;
       if (j < n && j > i + 1 && (u[j] as number) === 95) {
+        // Language ID reads the letters of a placeholder the original text happens to contain.
+        voteExact = false;
         const placeholder = s.slice(i, j + 1);
         push(placeholder, wordHash(placeholder));
         i = j + 1;
@@ -680,8 +726,15 @@ function tokenize(text: string): string[] {
 
     if ((c === 64 /* @ */ || c === 35) /* # */ && (i === 0 || !isWordUnit(u[i - 1] as number))) {
       let j = i + 1;
-      while (j < n && (isWordUnit(u[j] as number) || (u[j] as number) === 95)) j++;
+      let asciiTag = true;
+      for (; j < n; j++) {
+        const cj = u[j] as number;
+        if (cj < 128 ? !isAsciiAlnum(cj) && cj !== 95 : !isNonAsciiLetter(cj)) break;
+        if (cj >= 128) asciiTag = false;
+      }
       if (j > i + 1) {
+        // Language ID's tag ends at the first non-ASCII letter and reads on from there.
+        if (!asciiTag) voteExact = false;
         if (c === 64) {
           push('_user_', H_USER);
         } else {
@@ -737,15 +790,35 @@ function tokenize(text: string): string[] {
       // URLs: scheme, www., or a bare domain with a path. Each form has ':' or '.' right after
       // the word, so other words skip the check.
       const next = j < n ? (u[j] as number) : 0;
-      if ((next === 58 || next === 46) && startsUrl(s.slice(i, j).toLowerCase(), s, j)) {
-        while (j < n && !isSpace(u[j] as number)) j++;
-        push('_url_', H_URL);
-        i = j;
-        continue;
+      if (next === 58 || next === 46) {
+        const w = s.slice(i, j).toLowerCase();
+        if (startsUrl(w, s, j)) {
+          const from = i;
+          while (j < n && !isSpace(u[j] as number)) {
+            // Vertical tab and form feed end a URL for language ID, not here.
+            if (u[j] === 11 || u[j] === 12) voteExact = false;
+            j++;
+          }
+          // Language ID skips "http(s)://…" as this scan does, but reads the words of "www.…"
+          // and bare domains: take them from the same code units.
+          if (w !== 'http' && w !== 'https' && voteExact && voteRange(u, n, from, j, vote) < 0) {
+            voteExact = false;
+          }
+          push('_url_', H_URL);
+          i = j;
+          continue;
+        }
+        // "lihathttps://…": language ID's URL starts inside this word.
+        if (next === 58 && endsWithScheme(u, i, j)) voteExact = false;
       }
       const id = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
       const flags = entryFlags[id] as number;
+      if ((flags & F_MARKER) !== 0) {
+        const base = id * VOTES;
+        for (let k = 0; k < VOTES; k++)
+          vote[k] = (vote[k] as number) + (entryVote[base + k] as number);
+      } else if ((flags & F_VOTE_SLOW) !== 0) voteExact = false;
       if ((flags & F_PARTS) === 0) emitEntry(id, flags);
       else for (const part of entryParts[id] as string[]) emitPlain(part);
       if ((flags & F_ELONGATED) !== 0) push('_elong_', H_ELONG);
@@ -761,6 +834,13 @@ function tokenize(text: string): string[] {
     }
     if (c === 46 || c === 44 || c === 59 || c === 58) {
       negate = false;
+      i++;
+      continue;
+    }
+
+    if (c === 64 || c === 35) {
+      // '@' or '#' right after a word ("nama@mail.com"): language ID still reads a tag there.
+      voteExact = false;
       i++;
       continue;
     }
@@ -790,4 +870,16 @@ function tokenHashes(): Int32Array {
   return hashes;
 }
 
-export { NEG_PREFIX, normalizeWord, tokenHashes, tokenize, wordHash };
+/**
+ * Language ID's marker vote of the text of the last `tokenize` call, taken by the same scan: the
+ * weights per language (language.ts VOTE_LANGS order) that `detectLanguage` would add up for that
+ * text, or undefined when they may differ and language ID must scan the text itself. That is the
+ * case for text the tokenizer rewrites (NFKC, entities, emoticons) and for the few constructs the
+ * two scans read differently (a tag right after a word, a URL starting mid-word, a placeholder
+ * already in the text). The buffer is reused by the next call.
+ */
+function markerVote(): Int32Array | undefined {
+  return voteExact ? vote : undefined;
+}
+
+export { markerVote, NEG_PREFIX, normalizeWord, tokenHashes, tokenize, wordHash };

@@ -6,13 +6,13 @@
  */
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import type { SentimentAnalyzer, SentimentInput, SentimentOutput } from '../domain/ports.ts';
-import { createBuiltinAnalyzer } from './builtin.ts';
+import { createBuiltinAnalyzer, detectAndScore, loadBuiltinModel } from './builtin.ts';
 import {
   COMPREHEND_SENTIMENT_LANGS,
   comprehendAvailableIn,
   createComprehendAnalyzer,
 } from './comprehend.ts';
-import { BUILTIN_LANGS, detectLanguage } from './language.ts';
+import { BUILTIN_LANGS } from './language.ts';
 import { createLexiconEnAnalyzer } from './lexicon-en.ts';
 
 interface SentimentEngineConfig {
@@ -43,29 +43,53 @@ function createSentimentAnalyzer(config: SentimentEngineConfig): SentimentAnalyz
       })
     : undefined;
 
+  const model = loadBuiltinModel();
+  const builtinScores = (lang: string) => engineFor(lang, comprehendOn) === 'builtin';
+
   async function analyze(inputs: SentimentInput[]): Promise<SentimentOutput[]> {
-    const groups: Record<Engine, (SentimentInput & { lang: string })[]> = {
-      builtin: [],
+    const scoredAt = new Date().toISOString();
+    const outputs: (SentimentOutput | undefined)[] = new Array(inputs.length);
+    const others: Record<'comprehend' | 'lexicon-en', (SentimentInput & { lang: string })[]> = {
       comprehend: [],
       'lexicon-en': [],
     };
-    for (const input of inputs) {
-      const lang = detectLanguage(input.text, input.lang).lang;
-      groups[engineFor(lang, comprehendOn)].push({ ...input, lang });
+    let otherCount = 0;
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k] as SentimentInput;
+      // Most posts are for the built-in model: language ID and its score come from one scan.
+      const { lang, sentiment } = detectAndScore(
+        model,
+        input.text,
+        input.lang,
+        scoredAt,
+        builtinScores,
+      );
+      if (sentiment !== undefined) {
+        outputs[k] = { id: input.id, lang, sentiment };
+      } else {
+        others[engineFor(lang, comprehendOn) as 'comprehend' | 'lexicon-en'].push({
+          ...input,
+          lang,
+        });
+        otherCount++;
+      }
     }
-    const results = await Promise.all([
-      groups.builtin.length ? builtin.analyze(groups.builtin) : [],
-      groups['lexicon-en'].length ? lexiconEn.analyze(groups['lexicon-en']) : [],
-      comprehend && groups.comprehend.length ? comprehend.analyze(groups.comprehend) : [],
-    ]);
-    const byId = new Map<string, SentimentOutput>();
-    for (const list of results) for (const o of list) byId.set(o.id, o);
-    // Callers match by id, but input order costs nothing and makes the CLI's output line up.
-    return inputs.map((input) => {
-      const out = byId.get(input.id);
-      if (!out) throw new Error(`No sentiment result for input ${input.id}`);
-      return out;
-    });
+    if (otherCount > 0) {
+      const results = await Promise.all([
+        others['lexicon-en'].length ? lexiconEn.analyze(others['lexicon-en']) : [],
+        comprehend && others.comprehend.length ? comprehend.analyze(others.comprehend) : [],
+      ]);
+      const byId = new Map<string, SentimentOutput>();
+      for (const list of results) for (const o of list) byId.set(o.id, o);
+      for (let k = 0; k < inputs.length; k++) {
+        if (outputs[k] !== undefined) continue;
+        const id = (inputs[k] as SentimentInput).id;
+        outputs[k] = byId.get(id);
+        if (outputs[k] === undefined) throw new Error(`No sentiment result for input ${id}`);
+      }
+    }
+    // Input order: callers match by id, but it costs nothing and makes the CLI's output line up.
+    return outputs as SentimentOutput[];
   }
 
   return { analyze };

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { detectAndScore, loadBuiltinModel, scoreBuiltin } from '../../../lib/sentiment/builtin.ts';
 import { detectLanguage } from '../../../lib/sentiment/language.ts';
 import { tokenize } from '../../../lib/sentiment/normalize.ts';
 
@@ -51,6 +52,22 @@ describe('golden outputs recorded before the speed work', () => {
         }),
       }))
       .filter((m) => m.actual.join() !== m.expected.join());
+    expect(mismatches).toEqual([]);
+  });
+
+  it('detectAndScore (one scan, as the router runs it) gives the recorded language and scoreBuiltin', () => {
+    const model = loadBuiltinModel();
+    const at = '2026-01-01T00:00:00.000Z';
+    const mismatches = cases.flatMap((c) =>
+      HINTS.flatMap((hint, k) => {
+        const fused = detectAndScore(model, c.text, hint, at, () => true);
+        const expected = { lang: c.lang[k], sentiment: scoreBuiltin(model, c.text, at) };
+        const actual = { lang: `${fused.lang}:${fused.confidence}`, sentiment: fused.sentiment };
+        return JSON.stringify(actual) === JSON.stringify(expected)
+          ? []
+          : [{ text: c.text, hint, expected, actual }];
+      }),
+    );
     expect(mismatches).toEqual([]);
   });
 

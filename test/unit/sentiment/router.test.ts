@@ -1,12 +1,14 @@
 import { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadBuiltinModel, scoreBuiltin } from '../../../lib/sentiment/builtin.ts';
 import {
   BUILTIN_MODEL_VERSION,
   comprehendAvailableIn,
   createSentimentAnalyzer,
   engineFor,
 } from '../../../lib/sentiment/index.ts';
+import { detectLanguage } from '../../../lib/sentiment/language.ts';
 
 const comprehendMock = mockClient(ComprehendClient);
 
@@ -136,6 +138,44 @@ describe('createSentimentAnalyzer', () => {
       const sum = Object.values(o.sentiment.scores).reduce((a, b) => a + b, 0);
       expect(sum).toBeCloseTo(1, 2);
     }
+  });
+
+  it('scores every built-in post as language ID then scoreBuiltin would, in one scan', async () => {
+    const analyzer = createSentimentAnalyzer({
+      region: 'ap-southeast-3',
+      comprehendEnabled: false,
+    });
+    const texts = [
+      'harga beras naik terus, rakyat makin susah 😡 #HargaNaik',
+      'Alhamdulillah bansos sdh cair, terima kasih pak :)',
+      'baca www.kompas.com/harga-naik-lagi, gak masuk akal',
+      'lihathttps://t.co/x jalan rusak parah',
+      'warga@desa.id kecewa banget',
+      'Mboten wonten dhuwit, rego larang',
+      'hatur nuhun pisan, jalan na tos alus',
+      'The service is very good, thank you',
+      '!!!',
+      '',
+    ];
+    const batch = texts.flatMap((text, k) =>
+      [undefined, 'in', 'en'].map((lang, h) => ({ id: `p${k}-${h}`, text, lang })),
+    );
+    const out = await analyzer.analyze(batch);
+    expect(out.map((o) => o.id)).toEqual(batch.map((b) => b.id));
+    const model = loadBuiltinModel();
+    let builtinCount = 0;
+    batch.forEach((b, k) => {
+      const o = out[k];
+      const lang = detectLanguage(b.text, b.lang).lang;
+      expect(o?.lang).toBe(lang);
+      if (o?.sentiment.engine !== 'builtin') return;
+      builtinCount++;
+      const expected = scoreBuiltin(model, b.text, o.sentiment.scoredAt);
+      expect(o.sentiment).toEqual(expected);
+    });
+    // English posts went to the lexicon; everything else was scored by the built-in model.
+    expect(builtinCount).toBe(out.filter((o) => o.lang !== 'en').length);
+    expect(builtinCount).toBeGreaterThan(20);
   });
 
   it('returns nothing for an empty batch without calling any engine', async () => {
