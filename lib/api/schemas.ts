@@ -326,8 +326,14 @@ const sourceStatus = z.object({
   lastRunAt: z.string(),
   until: z.string().optional(),
   lastError: z.string().optional(),
-  postsSeen: z.number(),
-  mentionsWritten: z.number(),
+  postsSeen: z.number().describe('Posts seen by the last run, over every shard that reported'),
+  mentionsWritten: z.number().describe('Mentions stored by the last run, over every shard'),
+  runId: z.string().optional().describe('The collect run the counts belong to'),
+  shards: z.number().optional().describe('Shards of the run that reported so far'),
+  shardsPlanned: z
+    .number()
+    .optional()
+    .describe('Shards the run was split into; more than `shards` means a partial run'),
 });
 
 const tenant = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });

@@ -151,8 +151,23 @@ export interface CursorRepository {
   put(source: SourceName, scope: string, cursor: Record<string, unknown>): Promise<void>;
 }
 
+export interface SourceStatusPutOptions {
+  /**
+   * ISO time the caller's run ends. When given and `status` is not itself a stop at this time, a
+   * stored `rate-limited`/`quota-exhausted` with a later `until` is kept (a concurrent shard hit
+   * the shared limit), only the counts and `lastRunAt` are recorded.
+   */
+  now?: string;
+}
+
 export interface SourceStatusRepository {
-  put(status: SourceStatus): Promise<void>;
+  /**
+   * Records a run's or one shard's status in one conditional update. With a `runId`: the same run
+   * as stored adds `postsSeen`, `mentionsWritten` and one shard; a later run (ids order by start)
+   * replaces them; a shard of an earlier run than stored leaves them alone and records only a stop
+   * it hit. Without a `runId` the status replaces the stored one as it is.
+   */
+  put(status: SourceStatus, opts?: SourceStatusPutOptions): Promise<void>;
   list(): Promise<SourceStatus[]>;
 }
 

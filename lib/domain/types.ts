@@ -239,6 +239,16 @@ export interface SourceStatus {
   lastRunAt: string;
   until?: string;
   lastError?: string;
+  /** Totals of the run `runId`: summed over every shard of a fanned-out run that reported. */
   postsSeen: number;
   mentionsWritten: number;
+  /**
+   * The collect run these counts belong to, shared by all of its shards (`<ISO start>~<random>`,
+   * so ids order by start time). Absent on a status stored without one.
+   */
+  runId?: string;
+  /** Shards (invocations) that reported into this run so far; 1 for an unsharded run. */
+  shards?: number;
+  /** Shards the run was split into: fewer `shards` than this means a partial run (so far). */
+  shardsPlanned?: number;
 }

@@ -20,6 +20,7 @@ import {
   type FanoutPolicy,
   fanoutPolicy,
   laneHeads,
+  newRunId,
   nextInLane,
   type ShardEvent,
   shardCount,
@@ -91,6 +92,8 @@ function createCollectDispatcher(deps: DispatchDeps) {
       policy,
       Math.floor(at.getTime() / deps.intervalMs),
       new Date(at.getTime() + deps.intervalMs),
+      // Every shard of this run reports its counts under one id, so the status sums them.
+      newRunId(),
     );
     const fanout: FanoutReport = {
       source,
@@ -129,7 +132,12 @@ function createCollectDispatcher(deps: DispatchDeps) {
   }
 
   async function shard(event: ShardEvent, opts: DispatchOptions): Promise<DispatchOutcome> {
-    const report = await deps.useCase.run(event.source, { ...opts, shard: event.shard });
+    // An event without a run id (queued before run ids existed) counts as a run of its own.
+    const report = await deps.useCase.run(event.source, {
+      ...opts,
+      shard: event.shard,
+      ...(event.plan.runId !== undefined ? { runId: event.plan.runId } : {}),
+    });
     const next = nextInLane(event);
     if (!next) return { kind: 'run', report };
     if (report.stoppedBy && SOURCE_STOPS.has(report.stoppedBy)) {

@@ -13,6 +13,7 @@
  * - The start of the shard order rotates from run to run, so when a long chain is cut short (the
  *   next run supersedes it, or a rate limit stops it) it is not always the same shards that wait.
  */
+import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../domain/errors.ts';
 import type { SourceName } from '../domain/types.ts';
 
@@ -36,12 +37,33 @@ export interface ShardPlan {
   offset: number;
   /** ISO time after which no further shard of this run is started (the next run takes over). */
   notAfter: string;
+  /**
+   * The run every shard of this plan belongs to (`newRunId`): the source status sums the shards'
+   * counts under it. Events queued before run ids existed have none; such a shard is a run alone.
+   */
+  runId?: string;
 }
 
 export interface ShardEvent {
   source: SourceName;
   shard: ShardRef;
   plan: ShardPlan;
+}
+
+/** `<ISO start, UTC, ms>~<12 hex>`: ids of runs order by start time as plain strings. */
+const RUN_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[0-9a-f]{12}$/;
+
+let lastRunMs = 0;
+
+/**
+ * A new collect run's id. Wall-clock time, not a domain clock (tests fix theirs): ids of later
+ * runs must sort later, which the status relies on to replace, not mix, counts. Strictly
+ * increasing within a process, so two runs started in the same millisecond still order.
+ */
+function newRunId(): string {
+  const ms = Math.max(Date.now(), lastRunMs + 1);
+  lastRunMs = ms;
+  return `${new Date(ms).toISOString()}~${randomBytes(6).toString('hex')}`;
 }
 
 /** Upper bound on shards of one run; far above any real need, it keeps a bad event harmless. */
@@ -142,11 +164,17 @@ function laneHeads(
   policy: FanoutPolicy,
   runNumber: number,
   notAfter: Date,
+  runId?: string,
 ): ShardEvent[] {
   requireCount(count);
   const lanes = Math.max(1, Math.min(policy.maxLanes, count));
   const offset = ((Math.floor(runNumber) % count) + count) % count;
-  const plan: ShardPlan = { lanes, offset, notAfter: notAfter.toISOString() };
+  const plan: ShardPlan = {
+    lanes,
+    offset,
+    notAfter: notAfter.toISOString(),
+    ...(runId !== undefined ? { runId } : {}),
+  };
   return Array.from({ length: lanes }, (_, position) => ({
     source,
     shard: { index: (offset + position) % count, count },
@@ -199,9 +227,19 @@ function parseShard(raw: unknown, plan: unknown): { shard: ShardRef; plan: Shard
   if (typeof p.notAfter !== 'string' || Number.isNaN(Date.parse(p.notAfter))) {
     throw new ValidationError('Collect event "plan.notAfter" must be an ISO-8601 time');
   }
+  if (p.runId !== undefined && (typeof p.runId !== 'string' || !RUN_ID_PATTERN.test(p.runId))) {
+    throw new ValidationError(
+      'Collect event "plan.runId" must be a run id "<ISO-8601 UTC with ms>~<12 hex digits>"',
+    );
+  }
   return {
     shard: { index: s.index, count: s.count },
-    plan: { lanes: p.lanes, offset: p.offset, notAfter: p.notAfter },
+    plan: {
+      lanes: p.lanes,
+      offset: p.offset,
+      notAfter: p.notAfter,
+      ...(p.runId !== undefined ? { runId: p.runId } : {}),
+    },
   };
 }
 
@@ -212,8 +250,10 @@ export {
   fanoutPolicy,
   laneHeads,
   MAX_SHARDS,
+  newRunId,
   nextInLane,
   parseShard,
+  RUN_ID_PATTERN,
   shardCount,
   shardOf,
 };

@@ -15,7 +15,8 @@
  * A run may cover one shard of the source's scopes only (lib/pipeline/collect-fanout.ts). Shards of
  * one source run at the same time and share its credential, so a sharded run re-reads the source
  * status before each scope (another shard may have hit the rate limit meanwhile) and never clears
- * a stop another shard recorded.
+ * a stop another shard recorded. Every shard of a run reports under the run's id, and the stored
+ * status sums their counts (lib/storage/source-status-repository.ts).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -36,7 +37,7 @@ import type {
 } from '../domain/types.ts';
 import { compileMatcher, type Matcher, normalizeLang } from '../query/index.ts';
 import { encodeMentionId, mentionSk } from '../storage/keys.ts';
-import { checkShard, type ShardRef, shardOf } from './collect-fanout.ts';
+import { checkShard, newRunId, RUN_ID_PATTERN, type ShardRef, shardOf } from './collect-fanout.ts';
 
 export interface ScopeReport {
   scope: string;
@@ -99,6 +100,11 @@ export interface CollectRunOptions {
   signal?: AbortSignal;
   /** Only the scopes of this shard (lib/pipeline/collect-fanout.ts); default: every scope. */
   shard?: ShardRef;
+  /**
+   * The run this shard belongs to (the planner's `newRunId()`): the stored status sums the counts
+   * of every shard reporting under it. Default: a new id, this invocation is a run of its own.
+   */
+  runId?: string;
 }
 
 export interface CollectPlan {
@@ -319,6 +325,11 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
     const adapter = adapterOf(source);
     const shard = opts.shard;
     if (shard) checkShard(shard);
+    if (opts.runId !== undefined && !RUN_ID_PATTERN.test(opts.runId)) {
+      throw new ValidationError(`Collect run id '${opts.runId}' is not one newRunId() makes`);
+    }
+    const runId = opts.runId ?? newRunId();
+    const runFields = { runId, shards: 1, shardsPlanned: shard?.count ?? 1 };
 
     const report: CollectReport = {
       source,
@@ -334,7 +345,14 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
       duplicates: 0,
       errors: 0,
       requests: 0,
-      status: { source, status: 'ok', lastRunAt: startedAt, postsSeen: 0, mentionsWritten: 0 },
+      status: {
+        source,
+        status: 'ok',
+        lastRunAt: startedAt,
+        postsSeen: 0,
+        mentionsWritten: 0,
+        ...runFields,
+      },
     };
 
     // A source still under a rate limit or an exhausted quota is left alone until `until`.
@@ -464,16 +482,24 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
       ...(lastError ? { lastError: lastError.slice(0, 1000) } : {}),
       postsSeen: report.postsSeen,
       mentionsWritten: report.written,
+      ...runFields,
     };
     // A shard that ended well must not clear a stop that a concurrent shard recorded meanwhile.
-    const stored = shard ? activeStop(await storedStatus(source), now().getTime()) : undefined;
-    if (stored && !activeStop(report.status, now().getTime())) {
+    // The repository enforces it atomically (`now`); this read only makes the report say so.
+    const endedAt = now();
+    const stored = shard ? activeStop(await storedStatus(source), endedAt.getTime()) : undefined;
+    if (stored && !activeStop(report.status, endedAt.getTime())) {
       report.status = { ...report.status, status: stored.status, until: stored.until };
     }
-    await deps.repos.sourceStatus.put(report.status);
+    // This report's counts only: the stored status adds them to the other shards' of the run.
+    await deps.repos.sourceStatus.put(
+      report.status,
+      shard ? { now: endedAt.toISOString() } : undefined,
+    );
     log('collect: run finished', {
       source,
       shard,
+      runId,
       status: health,
       scopes: report.scopes.length,
       skipped: report.skippedScopes.length,

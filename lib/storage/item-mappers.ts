@@ -357,7 +357,16 @@ function sourceStatusToItem(s: SourceStatus): Item {
     lastError: s.lastError,
     postsSeen: s.postsSeen,
     mentionsWritten: s.mentionsWritten,
+    runId: s.runId,
+    shards: s.shards,
+    shardsPlanned: s.shardsPlanned,
   });
+}
+
+/** A count that older status items do not have. */
+function optCount(item: Item, field: string): number | undefined {
+  const v = item[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 function itemToSourceStatus(item: Item): SourceStatus {
@@ -369,6 +378,9 @@ function itemToSourceStatus(item: Item): SourceStatus {
     lastError: optStr(item, 'lastError'),
     postsSeen: num(item, 'postsSeen'),
     mentionsWritten: num(item, 'mentionsWritten'),
+    runId: optStr(item, 'runId'),
+    shards: optCount(item, 'shards'),
+    shardsPlanned: optCount(item, 'shardsPlanned'),
   });
 }
 

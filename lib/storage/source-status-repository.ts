@@ -1,21 +1,211 @@
-/** Health of each source (rate limits, quota, auth), one item per source in one partition. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../domain/errors.ts';
-import type { SourceStatusRepository } from '../domain/ports.ts';
+/**
+ * Health of each source (rate limits, quota, auth), one item per source in one partition.
+ *
+ * A fanned-out collect run has several shards, each reporting its own counts at its end, often at
+ * the same time. The stored counts are the run's: a shard of the stored run adds to them with an
+ * atomic ADD, a shard of a later run replaces them. The branch is chosen from a consistent read,
+ * and the update is conditional on that very branch (run id relation, and whether a stop is
+ * stored), so a concurrent writer makes it fail and it is chosen again: no count is computed from
+ * what was read, so none is lost.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
+import type { SourceStatusPutOptions, SourceStatusRepository } from '../domain/ports.ts';
 import { SOURCE_NAMES, type SourceStatus } from '../domain/types.ts';
 import type { TableRef } from './clients.ts';
 import { itemToSourceStatus, sourceStatusToItem } from './item-mappers.ts';
 import { sourceStatusKey } from './keys.ts';
-import { queryAll } from './repository-support.ts';
+import { type Item, isConditionalCheckFailed, queryAll, requireIso } from './repository-support.ts';
+
+/** Health values that stop the source until `until`. */
+const STOPS = ['rate-limited', 'quota-exhausted'] as const;
+/** Health values a shard of an earlier run still records: they are about the credential, now. */
+const CREDENTIAL_STOPS = new Set(['rate-limited', 'quota-exhausted', 'auth-failed']);
+const HEALTH = new Set(['ok', 'rate-limited', 'quota-exhausted', 'auth-failed', 'error']);
+/** Printable ASCII without spaces; the collect pipeline makes them `<ISO>~<hex>`. */
+const RUN_ID = /^[\x21-\x7e]{1,200}$/;
+/**
+ * Each failed attempt means another writer changed the branch in between (a new run started, or
+ * the first shard of this run got in first); more than a few in a row is not contention.
+ */
+const MAX_ATTEMPTS = 8;
+
+type Relation = 'same' | 'later' | 'earlier';
+
+interface Update {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+function requireCount(field: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ValidationError(`Source status ${field} must be an integer >= ${min}`, {
+      [field]: value,
+    });
+  }
+}
+
+/** Validates, and puts times in the one ISO form so they compare as strings in DynamoDB. */
+function normalized(status: SourceStatus): SourceStatus {
+  if (!SOURCE_NAMES.includes(status.source)) {
+    throw new ValidationError(`Unknown source '${status.source}'`);
+  }
+  if (!HEALTH.has(status.status)) {
+    throw new ValidationError(`Unknown source health '${String(status.status)}'`);
+  }
+  requireCount('postsSeen', status.postsSeen, 0);
+  requireCount('mentionsWritten', status.mentionsWritten, 0);
+  if (status.shards !== undefined) requireCount('shards', status.shards, 1);
+  if (status.shardsPlanned !== undefined) requireCount('shardsPlanned', status.shardsPlanned, 1);
+  if (
+    status.runId !== undefined &&
+    (typeof status.runId !== 'string' || !RUN_ID.test(status.runId))
+  ) {
+    throw new ValidationError('Source status runId must be 1-200 printable characters', {
+      runId: status.runId,
+    });
+  }
+  const iso = (field: string, v: string) => new Date(requireIso(field, v)).toISOString();
+  return {
+    ...status,
+    lastRunAt: iso('lastRunAt', status.lastRunAt),
+    ...(status.until !== undefined ? { until: iso('until', status.until) } : {}),
+  };
+}
+
+function relationOf(stored: Item | undefined, runId: string): Relation {
+  const storedRun = stored?.runId;
+  if (typeof storedRun !== 'string' || storedRun < runId) return 'later';
+  return storedRun === runId ? 'same' : 'earlier';
+}
+
+/** Same predicate as the `#status IN (...) AND #until > :now` condition below. */
+function stopsAt(s: { status?: unknown; until?: unknown }, now: string): boolean {
+  return (
+    STOPS.includes(s.status as (typeof STOPS)[number]) &&
+    typeof s.until === 'string' &&
+    s.until > now
+  );
+}
+
+/**
+ * The conditional update that records `s` given what is stored, or undefined when there is nothing
+ * to record (a shard of an earlier run that ended without a stop).
+ */
+function updateFor(s: SourceStatus, stored: Item | undefined, now?: string): Update | undefined {
+  const runId = s.runId as string;
+  const relation = relationOf(stored, runId);
+  if (relation === 'earlier' && !CREDENTIAL_STOPS.has(s.status)) return undefined;
+
+  const names: Record<string, string> = {
+    '#runId': 'runId',
+    '#status': 'status',
+    '#until': 'until',
+    '#lastError': 'lastError',
+  };
+  const values: Record<string, unknown> = { ':run': runId };
+  const set: string[] = [];
+  const remove: string[] = [];
+  const add: string[] = [];
+  const conditions: string[] = [
+    relation === 'same'
+      ? '#runId = :run'
+      : relation === 'later'
+        ? '(attribute_not_exists(#runId) OR #runId < :run)'
+        : '#runId > :run',
+  ];
+  const field = (name: string, value: unknown, mode: 'set' | 'add' = 'set') => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    (mode === 'add' ? add : set).push(mode === 'add' ? `#${name} :${name}` : `#${name} = :${name}`);
+  };
+
+  // A shard that ended without a stop of its own keeps a stop a concurrent shard stored.
+  let keepStop = false;
+  if (now !== undefined && !stopsAt(s, now)) {
+    keepStop = stored !== undefined && stopsAt(stored, now);
+    values[':rl'] = STOPS[0];
+    values[':qe'] = STOPS[1];
+    values[':now'] = now;
+    const stopStored = '#status IN (:rl, :qe) AND #until > :now';
+    conditions.push(keepStop ? `(${stopStored})` : `NOT (${stopStored})`);
+  }
+  if (!keepStop) {
+    field('status', s.status);
+    if (s.until !== undefined) field('until', s.until);
+    else remove.push('#until');
+  }
+  if (s.lastError !== undefined) field('lastError', s.lastError);
+  // The stop's own reason stays with a kept stop.
+  else if (!keepStop) remove.push('#lastError');
+
+  if (relation !== 'earlier') {
+    field('source', s.source);
+    field('entityType', 'source-status');
+    field('lastRunAt', s.lastRunAt);
+    const mode = relation === 'same' ? 'add' : 'set';
+    field('postsSeen', s.postsSeen, mode);
+    field('mentionsWritten', s.mentionsWritten, mode);
+    field('shards', s.shards ?? 1, mode);
+    if (relation === 'later') set.push('#runId = :run');
+    if (s.shardsPlanned !== undefined) field('shardsPlanned', s.shardsPlanned);
+    else if (relation === 'later') {
+      names['#shardsPlanned'] = 'shardsPlanned';
+      remove.push('#shardsPlanned');
+    }
+  }
+
+  const clauses = [
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+    add.length > 0 ? `ADD ${add.join(', ')}` : '',
+  ];
+  if (set.length + remove.length + add.length === 0) return undefined;
+  // DynamoDB rejects names and values that the expressions do not use.
+  const expression = `${clauses.join(' ')} ${conditions.join(' AND ')}`;
+  const used = ([k]: [string, unknown]) => new RegExp(`${k}(?![A-Za-z0-9_])`).test(expression);
+  return {
+    UpdateExpression: clauses.filter(Boolean).join(' '),
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: Object.fromEntries(Object.entries(names).filter(used)) as Record<
+      string,
+      string
+    >,
+    ExpressionAttributeValues: Object.fromEntries(Object.entries(values).filter(used)),
+  };
+}
 
 function createSourceStatusRepository(table: TableRef): SourceStatusRepository {
   const { doc, tableName } = table;
 
-  async function put(status: SourceStatus): Promise<void> {
-    if (!SOURCE_NAMES.includes(status.source)) {
-      throw new ValidationError(`Unknown source '${status.source}'`);
+  async function put(status: SourceStatus, opts: SourceStatusPutOptions = {}): Promise<void> {
+    const s = normalized(status);
+    const now =
+      opts.now === undefined ? undefined : new Date(requireIso('now', opts.now)).toISOString();
+    if (s.runId === undefined) {
+      // Not part of a run: stored as it is, replacing whatever was there.
+      await doc.send(new PutCommand({ TableName: tableName, Item: sourceStatusToItem(s) }));
+      return;
     }
-    await doc.send(new PutCommand({ TableName: tableName, Item: sourceStatusToItem(status) }));
+    const Key = sourceStatusKey(s.source);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { Item: stored } = await doc.send(
+        new GetCommand({ TableName: tableName, Key, ConsistentRead: true }),
+      );
+      const update = updateFor(s, stored, now);
+      if (!update) return;
+      try {
+        await doc.send(new UpdateCommand({ TableName: tableName, Key, ...update }));
+        return;
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    }
+    throw new ConflictError(
+      `Source status of ${s.source} (run ${s.runId}) changed under ${MAX_ATTEMPTS} attempts in a row; not recorded`,
+    );
   }
 
   async function list(): Promise<SourceStatus[]> {
