@@ -4,8 +4,10 @@ import {
   assignShards,
   FANOUT_POLICIES,
   laneHeads,
+  newRunId,
   nextInLane,
   parseShard,
+  RUN_ID_PATTERN,
   type ShardEvent,
   shardCount,
   shardOf,
@@ -151,6 +153,29 @@ describe('lanes', () => {
     });
     expect(head && nextInLane(head)?.plan).toEqual(head?.plan);
   });
+
+  it('gives every shard of a run, head or successor, the run id of its planner', () => {
+    const runId = newRunId();
+    const heads = laneHeads('rss', 9, { scopesPerShard: 1, maxLanes: 3 }, 4, notAfter, runId);
+    const events: ShardEvent[] = [];
+    for (const head of heads) {
+      for (let e: ShardEvent | undefined = head; e; e = nextInLane(e)) events.push(e);
+    }
+    expect(events).toHaveLength(9);
+    expect(new Set(events.map((e) => e.plan.runId))).toEqual(new Set([runId]));
+  });
+});
+
+describe('newRunId', () => {
+  it('makes ids that sort in the order the runs started, even within one millisecond', () => {
+    const ids = Array.from({ length: 200 }, () => newRunId());
+    for (const id of ids) expect(id).toMatch(RUN_ID_PATTERN);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // The time part is a real ISO time, not a counter.
+    const at = Date.parse((ids[0] as string).split('~')[0] as string);
+    expect(Math.abs(at - Date.now())).toBeLessThan(60_000);
+  });
 });
 
 describe('parseShard', () => {
@@ -163,6 +188,15 @@ describe('parseShard', () => {
     });
   });
 
+  it('keeps the run id of a plan, and accepts a plan from before run ids without one', () => {
+    const runId = '2026-03-10T03:00:00.000Z~0123456789ab';
+    expect(parseShard({ index: 2, count: 5 }, { ...plan, runId }).plan).toEqual({
+      ...plan,
+      runId,
+    });
+    expect(parseShard({ index: 2, count: 5 }, plan).plan).not.toHaveProperty('runId');
+  });
+
   it.each([
     [null, plan, /"shard" must be an object/],
     [{ index: 0 }, plan, /"shard.count" must be an integer from 1 to 1000/],
@@ -173,6 +207,14 @@ describe('parseShard', () => {
     [{ index: 0, count: 5 }, { ...plan, lanes: 6 }, /"plan.lanes" must be an integer from 1 to 5/],
     [{ index: 0, count: 5 }, { ...plan, offset: 5 }, /"plan.offset"/],
     [{ index: 0, count: 5 }, { ...plan, notAfter: 'soon' }, /"plan.notAfter" must be an ISO-8601/],
+    [{ index: 0, count: 5 }, { ...plan, runId: 42 }, /"plan.runId" must be a run id/],
+    [{ index: 0, count: 5 }, { ...plan, runId: '' }, /"plan.runId"/],
+    [
+      { index: 0, count: 5 },
+      { ...plan, runId: '2026-03-10T03:00:00Z~0123456789ab' },
+      /"plan.runId"/,
+    ],
+    [{ index: 0, count: 5 }, { ...plan, runId: 'run-1' }, /"plan.runId"/],
   ])('rejects %j / %j with a ValidationError', (shard, p, message) => {
     expect(() => parseShard(shard, p)).toThrow(ValidationError);
     expect(() => parseShard(shard, p)).toThrow(message);

@@ -31,6 +31,8 @@ function memoryRepos(issues: Issue[]) {
   const mentions = new Map<string, Mention>();
   const cursors = new Map<string, Record<string, unknown>>();
   const statuses = new Map<string, SourceStatus>();
+  /** Every status written, with its options, in order. */
+  const puts: { status: SourceStatus; now?: string }[] = [];
   const repos: Pick<Repositories, 'issues' | 'mentions' | 'cursors' | 'sourceStatus'> = {
     issues: { listActive: async () => issues } as unknown as Repositories['issues'],
     mentions: {
@@ -47,13 +49,14 @@ function memoryRepos(issues: Issue[]) {
       },
     },
     sourceStatus: {
-      put: async (st) => {
+      put: async (st, opts) => {
+        puts.push({ status: st, now: opts?.now });
         statuses.set(st.source, st);
       },
       list: async () => [...statuses.values()],
     },
   };
-  return { repos, mentions, cursors, statuses };
+  return { repos, mentions, cursors, statuses, puts };
 }
 
 /** An X-like adapter: one scope per issue, one post per fetch; `onFetch` runs before answering. */
@@ -182,6 +185,56 @@ describe('collect use case: one shard', () => {
       status: 'rate-limited',
       until: retryAt.toISOString(),
     });
+  });
+
+  it('reports each shard under the run id it was given, with its own counts only', async () => {
+    const { repos, puts } = memoryRepos(issues);
+    const runId = '2026-03-10T02:59:59.000Z~00000000000a';
+    for (const index of [0, 1, 2]) {
+      const { adapter } = scripted(() => undefined);
+      await createCollectUseCase({ repos, adapters: { x: adapter }, now: () => NOW }).run('x', {
+        shard: { index, count: 3 },
+        runId,
+      });
+    }
+    expect(puts.map((p) => p.status.runId)).toEqual([runId, runId, runId]);
+    // One post per scope of the shard: each write carries that shard's figures, not a total.
+    expect(puts.map((p) => p.status.postsSeen)).toEqual([0, 1, 2].map((i) => inShard(i, 3).length));
+    expect(puts.map((p) => p.status.mentionsWritten)).toEqual(
+      [0, 1, 2].map((i) => inShard(i, 3).length),
+    );
+    for (const p of puts) {
+      expect(p.status).toMatchObject({ shards: 1, shardsPlanned: 3 });
+      // A shard asks the repository to keep a stop another shard stored meanwhile.
+      expect(p.now).toBe(NOW.toISOString());
+    }
+  });
+
+  it('makes a run id of its own when given none: an unsharded run, or a shard event from before run ids', async () => {
+    const { repos, puts } = memoryRepos(issues);
+    const { adapter } = scripted(() => undefined);
+    const useCase = createCollectUseCase({ repos, adapters: { x: adapter }, now: () => NOW });
+    await useCase.run('x');
+    await useCase.run('x');
+    await useCase.run('x', { shard: { index: 0, count: 2 } });
+    const ids = puts.map((p) => p.status.runId as string);
+    expect(new Set(ids).size).toBe(3);
+    // Later runs sort later, so the stored status replaces the older run's counts.
+    expect([...ids].sort()).toEqual(ids);
+    expect(puts[0]?.status).toMatchObject({ shards: 1, shardsPlanned: 1, postsSeen: 40 });
+    expect(puts[0]?.now).toBeUndefined();
+    expect(puts[2]?.status).toMatchObject({ shards: 1, shardsPlanned: 2 });
+  });
+
+  it('rejects a malformed run id before any request', async () => {
+    const { repos, puts } = memoryRepos(issues);
+    const { adapter, fetched } = scripted(() => undefined);
+    const useCase = createCollectUseCase({ repos, adapters: { x: adapter }, now: () => NOW });
+    await expect(
+      useCase.run('x', { shard: { index: 0, count: 2 }, runId: 'yesterday' }),
+    ).rejects.toThrow(ValidationError);
+    expect(fetched).toEqual([]);
+    expect(puts).toEqual([]);
   });
 
   it('rejects an invalid shard before any request', async () => {
