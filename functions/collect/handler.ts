@@ -171,6 +171,7 @@ function buildCollectHandler(deps: CollectHandlerDeps = {}) {
     log.info('Collection finished', {
       source,
       shard: report.shard,
+      runId: report.status.runId,
       next: outcome.next?.shard,
       written: report.written,
       duplicates: report.duplicates,

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../../lib/domain/ports.ts';
 import type { Issue } from '../../../lib/domain/types.ts';
-import { createCollectUseCase } from '../../../lib/pipeline/collect.ts';
+import { type CollectReport, createCollectUseCase } from '../../../lib/pipeline/collect.ts';
 import {
   createCollectDispatcher,
   createInProcessShardInvoker,
@@ -76,7 +76,13 @@ interface Setup {
   table: TestTable;
   repos: Repositories;
   /** One scheduled run: the planner, then every shard it (and its shards) started. */
-  run(sharded: boolean): Promise<{ shardEvents: ShardEvent[]; fanout?: FanoutReport }>;
+  run(sharded: boolean): Promise<{
+    shardEvents: ShardEvent[];
+    fanout?: FanoutReport;
+    reports: CollectReport[];
+  }>;
+  /** One shard event, as Lambda would deliver it (its successor, if any, is not started). */
+  shard(event: ShardEvent): Promise<CollectReport>;
 }
 
 async function setup(x: XFake): Promise<Setup> {
@@ -93,9 +99,12 @@ async function setup(x: XFake): Promise<Setup> {
   const useCase = createCollectUseCase({ repos, adapters: { x: adapter } });
   async function run(sharded: boolean) {
     const shardEvents: ShardEvent[] = [];
+    const reports: CollectReport[] = [];
     const invoker = createInProcessShardInvoker(async (event) => {
       shardEvents.push(event);
-      return dispatcher.dispatch(event, { deadline: Date.now() + 120_000 });
+      const outcome = await dispatcher.dispatch(event, { deadline: Date.now() + 120_000 });
+      if (outcome.kind === 'run') reports.push(outcome.report);
+      return outcome;
     }, silentLog);
     const dispatcher = createCollectDispatcher({
       useCase,
@@ -106,9 +115,24 @@ async function setup(x: XFake): Promise<Setup> {
     });
     const outcome = await dispatcher.dispatch({ source: 'x' }, { deadline: Date.now() + 120_000 });
     await invoker.idle();
-    return { shardEvents, fanout: outcome.kind === 'fanout' ? outcome.fanout : undefined };
+    if (outcome.kind === 'run') reports.push(outcome.report);
+    return { shardEvents, fanout: outcome.kind === 'fanout' ? outcome.fanout : undefined, reports };
   }
-  return { table, repos, run };
+  async function shard(event: ShardEvent) {
+    const dispatcher = createCollectDispatcher({
+      useCase,
+      invoker: {
+        invoke: async () => undefined,
+      },
+      log: silentLog,
+      intervalMs: 300_000,
+      policy: () => POLICY,
+    });
+    const outcome = await dispatcher.dispatch(event, { deadline: Date.now() + 120_000 });
+    if (outcome.kind !== 'run') throw new Error('a shard event must run, not fan out');
+    return outcome.report;
+  }
+  return { table, repos, run, shard };
 }
 
 describe('collect fan-out on DynamoDB Local', () => {
@@ -148,9 +172,39 @@ describe('collect fan-out on DynamoDB Local', () => {
     expect(got).toEqual(expected);
     expect(new Set(got).size).toBe(got.length);
 
+    // The stored status counts the whole run: every shard's posts and mentions, as one run does.
+    const statusOf = async (s: Setup) =>
+      (await s.repos.sourceStatus.list()).find((st) => st.source === 'x');
+    const runIds = new Set(fanned.shardEvents.map((e) => e.plan.runId));
+    expect(runIds.size).toBe(1);
+    const fannedStatus = await statusOf(many);
+    expect(fannedStatus).toMatchObject({
+      status: 'ok',
+      runId: [...runIds][0],
+      shards: 8,
+      shardsPlanned: 8,
+      mentionsWritten: expected.length,
+      postsSeen: fanned.reports.reduce((n, r) => n + r.postsSeen, 0),
+    });
+    const singleStatus = await statusOf(one);
+    expect(singleStatus).toMatchObject({
+      shards: 1,
+      shardsPlanned: 1,
+      mentionsWritten: expected.length,
+    });
+    expect(fannedStatus?.postsSeen).toBe(singleStatus?.postsSeen);
+    expect(fannedStatus?.runId).not.toBe(singleStatus?.runId);
+
     // A second scheduled run over the same window: cursors hold, nothing new, nothing twice.
-    await many.run(true);
+    const second = await many.run(true);
     expect(await storedKeys(many.repos)).toEqual(expected);
+    // Its status replaces the first run's counts: nothing written this time.
+    expect(await statusOf(many)).toMatchObject({
+      runId: second.shardEvents[0]?.plan.runId,
+      shards: 8,
+      mentionsWritten: 0,
+      postsSeen: second.reports.reduce((n, r) => n + r.postsSeen, 0),
+    });
 
     // New posts arrive: the next sharded run stores exactly what an unsharded run stores.
     const newer = makeTweets(20, new Date().toISOString(), [FIXTURE_USER]).map((t, i) => ({
@@ -164,6 +218,32 @@ describe('collect fan-out on DynamoDB Local', () => {
     expect(after.length).toBeGreaterThan(expected.length);
     expect(await storedKeys(many.repos)).toEqual(after);
   }, 120_000);
+
+  it('counts a shard event from before run ids as a run of its own', async () => {
+    const s = await setup(x);
+    tables.push(s.table);
+    // As queued by a planner of the previous release: no plan.runId; 8 lanes, so no successor.
+    const old = (index: number): ShardEvent => ({
+      source: 'x',
+      shard: { index, count: 8 },
+      plan: { lanes: 8, offset: 0, notAfter: new Date(Date.now() + 300_000).toISOString() },
+    });
+    const first = await s.shard(old(0));
+    const second = await s.shard(old(1));
+    expect(first.written).toBeGreaterThan(0);
+    expect(second.written).toBeGreaterThan(0);
+    expect(first.status.runId).not.toBe(second.status.runId);
+    const [status] = (await s.repos.sourceStatus.list()).filter((st) => st.source === 'x');
+    // Not added to the first: each is a run, and the later one replaced the earlier one.
+    expect(status).toMatchObject({
+      status: 'ok',
+      runId: second.status.runId,
+      shards: 1,
+      shardsPlanned: 8,
+      postsSeen: second.postsSeen,
+      mentionsWritten: second.written,
+    });
+  }, 60_000);
 
   it('stops every shard when one of them is rate-limited, and the next run backs off', async () => {
     const s = await setup(x);
