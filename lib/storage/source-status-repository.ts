@@ -22,8 +22,11 @@ const STOPS = ['rate-limited', 'quota-exhausted'] as const;
 /** Health values a shard of an earlier run still records: they are about the credential, now. */
 const CREDENTIAL_STOPS = new Set(['rate-limited', 'quota-exhausted', 'auth-failed']);
 const HEALTH = new Set(['ok', 'rate-limited', 'quota-exhausted', 'auth-failed', 'error']);
-/** Printable ASCII without spaces; the collect pipeline makes them `<ISO>~<hex>`. */
-const RUN_ID = /^[\x21-\x7e]{1,200}$/;
+/**
+ * `<ISO start, UTC, ms>~<suffix>` (the collect pipeline's newRunId): ids compare as strings in
+ * the order the runs started, which is what tells a later run from a late shard of an earlier one.
+ */
+const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[\x21-\x7e]{1,64}$/;
 /**
  * Each failed attempt means another writer changed the branch in between (a new run started, or
  * the first shard of this run got in first); more than a few in a row is not contention.
@@ -63,7 +66,7 @@ function normalized(status: SourceStatus): SourceStatus {
     status.runId !== undefined &&
     (typeof status.runId !== 'string' || !RUN_ID.test(status.runId))
   ) {
-    throw new ValidationError('Source status runId must be 1-200 printable characters', {
+    throw new ValidationError('Source status runId must be "<ISO-8601 UTC with ms>~<suffix>"', {
       runId: status.runId,
     });
   }
@@ -77,7 +80,10 @@ function normalized(status: SourceStatus): SourceStatus {
 
 function relationOf(stored: Item | undefined, runId: string): Relation {
   const storedRun = stored?.runId;
-  if (typeof storedRun !== 'string' || storedRun < runId) return 'later';
+  // An id that does not order by time (none, or not ours) must not hold the counts forever.
+  if (typeof storedRun !== 'string' || !RUN_ID.test(storedRun) || storedRun < runId) {
+    return 'later';
+  }
   return storedRun === runId ? 'same' : 'earlier';
 }
 
@@ -106,6 +112,10 @@ function updateFor(s: SourceStatus, stored: Item | undefined, now?: string): Upd
     '#lastError': 'lastError',
   };
   const values: Record<string, unknown> = { ':run': runId };
+  const storedRun = stored?.runId;
+  const foreign =
+    storedRun !== undefined && !(typeof storedRun === 'string' && RUN_ID.test(storedRun));
+  if (foreign) values[':foreignRun'] = storedRun;
   const set: string[] = [];
   const remove: string[] = [];
   const add: string[] = [];
@@ -113,7 +123,7 @@ function updateFor(s: SourceStatus, stored: Item | undefined, now?: string): Upd
     relation === 'same'
       ? '#runId = :run'
       : relation === 'later'
-        ? '(attribute_not_exists(#runId) OR #runId < :run)'
+        ? `(attribute_not_exists(#runId) OR #runId < :run${foreign ? ' OR #runId = :foreignRun' : ''})`
         : '#runId > :run',
   ];
   const field = (name: string, value: unknown, mode: 'set' | 'add' = 'set') => {

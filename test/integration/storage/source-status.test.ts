@@ -3,11 +3,13 @@
  * item, a later run replaces them, a late shard of an earlier run does not mix into them, and
  * shards writing at the same time lose no count and never clear a stop another shard stored.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/domain/errors.ts';
 import type { Repositories } from '../../../lib/domain/ports.ts';
 import type { SourceName, SourceStatus } from '../../../lib/domain/types.ts';
 import { newRunId } from '../../../lib/pipeline/collect-fanout.ts';
+import { sourceStatusKey } from '../../../lib/storage/keys.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 
@@ -224,11 +226,40 @@ describe('SourceStatusRepository on DynamoDB Local', () => {
     expect(await stored()).toMatchObject({ runId: run, postsSeen: 3, shards: 1, status: 'ok' });
   });
 
+  it('replaces an item whose run id does not order by time, whoever wrote it', async () => {
+    for (const foreign of ['zzz-manual-fix', 42]) {
+      await table.doc.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            ...sourceStatusKey('x'),
+            entityType: 'source-status',
+            source: 'x',
+            status: 'ok',
+            lastRunAt: T0,
+            postsSeen: 5,
+            mentionsWritten: 5,
+            runId: foreign,
+          },
+        }),
+      );
+      const run = newRunId();
+      await repos.sourceStatus.put(shard(run, 2, 1));
+      expect(await stored()).toMatchObject({
+        runId: run,
+        postsSeen: 2,
+        mentionsWritten: 1,
+        shards: 1,
+      });
+    }
+  });
+
   it.each([
     ['a negative count', { postsSeen: -1 }],
     ['a fractional count', { mentionsWritten: 1.5 }],
     ['zero shards', { shards: 0 }],
-    ['a run id with a space', { runId: 'run 1' }],
+    ['a run id with a space', { runId: '2026-03-10T03:00:00.000Z~run 1' }],
+    ['a run id that does not start with its time', { runId: 'run-1' }],
     ['an unknown source', { source: 'tiktok' }],
     ['an unknown health', { status: 'fine' }],
     ['an until that is not a time', { until: 'soon' }],
