@@ -18,6 +18,12 @@ interface Example {
   weight?: number;
 }
 
+/** One file of a folder-backed dataset, for per-file figures. */
+interface FolderPart {
+  file: string;
+  examples: Example[];
+}
+
 interface LoadedDataset {
   entry: DatasetEntry;
   examples: Example[];
@@ -208,7 +214,7 @@ function loadPantauPolicy(dir: string): LoadedDataset {
  * Pantau's held-out policy-domain posts (models/policy-heldout/*.tsv): written by authors who
  * never saw the training posts; never trained or tuned on, only reported.
  */
-function loadPolicyHeldout(dir: string): LoadedDataset {
+function loadPolicyHeldout(dir: string): LoadedDataset & { parts: FolderPart[] } {
   return loadTsvFolder(
     dir,
     'pantau-policy-heldout',
@@ -226,7 +232,7 @@ function loadTsvFolder(
   name: string,
   licence: string,
   citation: string,
-): LoadedDataset {
+): LoadedDataset & { parts: FolderPart[] } {
   if (!existsSync(dir)) throw new ValidationError(`Folder not found: ${dir}`);
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.tsv'))
@@ -234,11 +240,13 @@ function loadTsvFolder(
   if (files.length === 0) throw new ValidationError(`${dir}: no .tsv files`);
   const raws: string[] = [];
   const examples: Example[] = [];
+  const parts: FolderPart[] = [];
   for (const f of files) {
     const one = loadLabelledTsv(join(dir, f), name, licence, citation);
     if (one.skippedMixed > 0) throw new ValidationError(`${dir}/${f}: MIXED is not a label here`);
     raws.push(readText(join(dir, f)));
     examples.push(...one.examples);
+    parts.push({ file: f, examples: one.examples });
   }
   const folder = dir.split('/').filter(Boolean).pop() ?? dir;
   return {
@@ -251,6 +259,7 @@ function loadTsvFolder(
       citation,
     },
     examples,
+    parts,
   };
 }
 

@@ -75,10 +75,24 @@ function main(argv: string[]): number {
   );
   if (existsSync(POLICY_HELDOUT_DIR)) {
     console.log('# HELD-OUT policy posts (separate author; never trained or tuned on)\n');
+    const heldout = loadPolicyHeldout(POLICY_HELDOUT_DIR);
     run(
-      'Pantau policy posts held-out: models/policy-heldout/',
-      score(loadPolicyHeldout(POLICY_HELDOUT_DIR).examples),
+      'Pantau policy posts held-out: models/policy-heldout/, all authors',
+      score(heldout.examples),
     );
+    for (const part of heldout.parts) {
+      const result = evaluate(
+        part.examples.map((e) => e.label),
+        score(part.examples).map(
+          (s) => MODEL_LABELS[decide(s.p, s.tokens, ABSTAIN_RULE)] as ModelLabel,
+        ),
+      );
+      console.log(
+        `  ${part.file} (n=${part.examples.length}): accuracy ${result.accuracy.toFixed(4)}, ` +
+          `macro-F1 ${result.macroF1.toFixed(4)}`,
+      );
+    }
+    console.log();
   }
   console.log(
     '# OUT-OF-DOMAIN, evaluation only (licences forbid training on these; nothing tuned on them)\n',
