@@ -141,5 +141,30 @@ function createExtractor(spec: FeatureSpec) {
   return { extract, extractTokenized };
 }
 
+/**
+ * Whether a spec's features are exactly the word unigrams and bigrams, all of one value (the
+ * shipped model's): then `wordBucket` and `bigramBucket` give every feature and the model can sum
+ * its rows straight from the token hashes (model.ts), without filling `idx` and `val`.
+ */
+function wordsOnly(spec: FeatureSpec): boolean {
+  return spec.charMaxN === 0 && spec.wordMaxN === 2 && (spec.ngramWeight ?? 1) === 1;
+}
+
+/** The bucket `extract` gives a unigram whose word hash is `h`, with `shift` = 32 - bits. */
+function wordBucket(h: number, shift: number): number {
+  return Math.imul(h, GOLDEN) >>> shift;
+}
+
+/** The bucket `extract` gives the bigram of word hashes `h1`, `h2`. */
+function bigramBucket(h1: number, h2: number, shift: number): number {
+  const h = Math.imul(h1 ^ BIGRAM_SEED, FNV_PRIME) ^ h2;
+  return Math.imul(Math.imul(h, FNV_PRIME), GOLDEN) >>> shift;
+}
+
+/** The value `extract` gives each of `count` word features: 1/sqrt(count), stored as float32. */
+function wordValue(count: number): number {
+  return Math.fround(count > 0 ? 1 / Math.sqrt(count) : 0);
+}
+
 export type { FeatureSpec, Features };
-export { bucketCount, createExtractor };
+export { bigramBucket, bucketCount, createExtractor, wordBucket, wordsOnly, wordValue };

@@ -3,7 +3,25 @@
  * int8 and stored base64 in one JSON artifact (models/sentiment-id.json) with its manifest.
  */
 import { ValidationError } from '../domain/errors.ts';
-import { bucketCount, createExtractor, type FeatureSpec, type Features } from './features.ts';
+import {
+  bigramBucket,
+  bucketCount,
+  createExtractor,
+  type FeatureSpec,
+  type Features,
+  wordBucket,
+  wordsOnly,
+  wordValue,
+} from './features.ts';
+import { tokenHashes, tokenize } from './normalize.ts';
+
+// Local bindings: the scoring loop calls these per token, and a transpiler's live binding of an
+// import can cost a getter call each time.
+const unigramAt: (h: number, shift: number) => number = wordBucket;
+const bigramAt: (h1: number, h2: number, shift: number) => number = bigramBucket;
+const valueOf: (count: number) => number = wordValue;
+const hashesOf: () => Int32Array = tokenHashes;
+const tokensOf: (text: string) => string[] = tokenize;
 
 /** Classes the built-in model predicts, in weight order. It never predicts MIXED. */
 const MODEL_LABELS = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
@@ -274,14 +292,53 @@ function fromSparse(
   let tokens: readonly string[] = [];
   let dense: Int8Array | undefined;
   let calls = 0;
+  const direct = wordsOnly(spec);
+  const shift = 32 - spec.bits;
 
   function predict(text: string): Float64Array {
+    if (direct) return predictTokenized(tokensOf(text));
+    if (dense === undefined && ++calls > expandAfter) dense = expandRows(table);
     return score(extract(text));
+  }
+
+  function predictTokenized(t: readonly string[]): Float64Array {
+    if (dense === undefined && ++calls > expandAfter) dense = expandRows(table);
+    if (direct && dense !== undefined) return scoreWords(t, dense);
+    return score(extractTokenized(t));
+  }
+
+  /**
+   * `score(extractTokenized(t))` for a words-only spec, from the token hashes: the same features
+   * in the same order with the same value, so the same sums bit for bit, without writing them.
+   */
+  function scoreWords(t: readonly string[], weights: Int8Array): Float64Array {
+    tokens = t;
+    const h = hashesOf();
+    const n = t.length;
+    const v = valueOf(n > 1 ? 2 * n - 1 : n);
+    let l0 = 0;
+    let l1 = 0;
+    let l2 = 0;
+    for (let i = 0; i < n; i++) {
+      const base = unigramAt(h[i] as number, shift) * NUM_CLASSES;
+      l0 += v * (weights[base] as number);
+      l1 += v * (weights[base + 1] as number);
+      l2 += v * (weights[base + 2] as number);
+    }
+    for (let i = 1; i < n; i++) {
+      const base = bigramAt(h[i - 1] as number, h[i] as number, shift) * NUM_CLASSES;
+      l0 += v * (weights[base] as number);
+      l1 += v * (weights[base + 1] as number);
+      l2 += v * (weights[base + 2] as number);
+    }
+    logits[0] = l0 * scale + (bias[0] as number);
+    logits[1] = l1 * scale + (bias[1] as number);
+    logits[2] = l2 * scale + (bias[2] as number);
+    return softmaxInto(logits, probs);
   }
 
   function score(f: Features): Float64Array {
     tokens = f.tokens;
-    if (dense === undefined && ++calls > expandAfter) dense = expandRows(table);
     let l0 = 0;
     let l1 = 0;
     let l2 = 0;
@@ -317,7 +374,7 @@ function fromSparse(
     version: manifest.version,
     manifest,
     predict,
-    predictTokenized: (t) => score(extractTokenized(t)),
+    predictTokenized,
     lastTokens: () => tokens,
   };
 }

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { bucketCount, createExtractor, type FeatureSpec } from '../../../lib/sentiment/features.ts';
+import {
+  bigramBucket,
+  bucketCount,
+  createExtractor,
+  type FeatureSpec,
+  wordBucket,
+  wordsOnly,
+  wordValue,
+} from '../../../lib/sentiment/features.ts';
 import {
   fromArtifact,
   type ModelArtifact,
   NUM_CLASSES,
   packWeights,
 } from '../../../lib/sentiment/model.ts';
+import { tokenHashes, tokenize } from '../../../lib/sentiment/normalize.ts';
 import artifactJson from '../../../models/sentiment-id.json' with { type: 'json' };
 
 const shipped = artifactJson as unknown as ModelArtifact;
@@ -53,6 +62,54 @@ describe('sparse model format (pantau-sentiment-linear/2)', () => {
     const sparse = fromArtifact(shipped, 2);
     const got = [...texts, ...texts].map((t) => Array.from(sparse.predict(t)));
     expect(got).toEqual([...want, ...want]);
+  });
+
+  it('scores already tokenized text (predictTokenized) exactly as predict does', () => {
+    const texts = [
+      'harga beras naik lagi, rakyat makin susah 😡',
+      'Alhamdulillah bansos sdh cair, makasih pak :)',
+      'ok',
+      '',
+      'gak bagus bgt pelayanannya #KecewaBerat https://t.co/x',
+    ];
+    // Before (rank index) and after (dense table, rows summed from the token hashes) expansion.
+    const a = fromArtifact(shipped, 3);
+    const b = fromArtifact(shipped, 3);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const text of texts) {
+        const want = Array.from(a.predict(text));
+        const got = Array.from(b.predictTokenized(tokenize(text)));
+        expect(got).toEqual(want);
+        expect(b.lastTokens()).toEqual(a.lastTokens());
+      }
+    }
+  });
+
+  it("finds the shipped model's features from the token hashes as extract does", () => {
+    const spec = shipped.features;
+    expect(wordsOnly(spec)).toBe(true);
+    const { extract } = createExtractor(spec);
+    const shift = 32 - spec.bits;
+    for (const text of [
+      'harga beras naik lagi',
+      'tidak bagus',
+      'ok',
+      'gak ada uang 😡 #BansosTelat',
+    ]) {
+      const f = extract(text);
+      const h = tokenHashes();
+      const n = f.tokens.length;
+      const idx = [
+        ...f.tokens.map((_, i) => wordBucket(h[i] as number, shift)),
+        ...f.tokens.slice(1).map((_, i) => bigramBucket(h[i] as number, h[i + 1] as number, shift)),
+      ];
+      expect(Array.from(f.idx.subarray(0, f.length))).toEqual(idx);
+      expect(Array.from(f.val.subarray(0, f.length))).toEqual(
+        new Array(f.length).fill(wordValue(n > 1 ? 2 * n - 1 : n)),
+      );
+    }
+    expect(wordsOnly({ ...spec, charMaxN: 4 })).toBe(false);
+    expect(wordsOnly({ ...spec, ngramWeight: 0.5 })).toBe(false);
   });
 
   it('rejects a row mask that does not match the weights or the bucket count', () => {
