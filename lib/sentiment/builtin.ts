@@ -14,6 +14,15 @@ import { markerVote, tokenHashes, tokenize } from './normalize.ts';
 
 const artifact = artifactJson as unknown as ModelArtifact;
 
+// Local bindings of what runs once or more per post: a transpiler's live binding of an import
+// (tsx, vitest) can cost a getter call on every use.
+const decideLabel: typeof decide = decide;
+const rule: typeof ABSTAIN_RULE = ABSTAIN_RULE;
+const fromVote: typeof languageFromVote = languageFromVote;
+const takenVote: typeof markerVote = markerVote;
+const hashesOf: typeof tokenHashes = tokenHashes;
+const tokensOf: typeof tokenize = tokenize;
+
 /** Version of the shipped model, stored with every built-in score. */
 const BUILTIN_MODEL_VERSION: string = artifact.manifest.version;
 
@@ -72,9 +81,7 @@ function sentimentOf(
   // The label comes from the abstain rule (abstain.ts): a polar label needs a decisive
   // probability, more so for news-style posts. Scores stay the model's own probabilities, so a
   // NEUTRAL label can come with a larger POSITIVE or NEGATIVE score.
-  const label = LABEL_BY_INDEX[
-    decide(p, tokens, ABSTAIN_RULE, tokenHashes())
-  ] as Sentiment['label'];
+  const label = LABEL_BY_INDEX[decideLabel(p, tokens, rule, hashesOf())] as Sentiment['label'];
   return { label, scores, engine: 'builtin', model: model.version, scoredAt };
 }
 
@@ -103,11 +110,11 @@ function detectAndScore(
   scoredAt: string,
   builtinScores: (lang: string) => boolean,
 ): { lang: string; confidence: number; sentiment: Sentiment | undefined } {
-  const tokens = tokenize(text);
-  const vote = markerVote();
+  const tokens = tokensOf(text);
+  const vote = takenVote();
   // Language ID's own scan (rewritten text, rare constructs) leaves the tokenizer's buffers alone.
   const { lang, confidence } =
-    vote !== undefined ? languageFromVote(vote, hint) : detectLanguage(text, hint);
+    vote !== undefined ? fromVote(vote, hint) : detectLanguage(text, hint);
   if (!builtinScores(lang)) return { lang, confidence, sentiment: undefined };
   const sentiment = unreadable(text)
     ? unreadableSentiment(model, scoredAt)

@@ -396,11 +396,21 @@ function languageFromVote(
   return decide(total, hint);
 }
 
+/** The last hint and what it normalises to (a batch usually carries one tag); undefined is "und". */
+let lastHint: string | undefined;
+let lastHinted = 'und';
+let lastHintIndex = -1;
+
 /** The decision from the vote in `acc`. */
 function decide(total: number, hint: string | undefined): { lang: string; confidence: number } {
-  const hinted = normalizeHint(hint);
+  if (hint !== lastHint) {
+    lastHinted = normalizeHint(hint);
+    lastHintIndex = LANGS.indexOf(lastHinted);
+    lastHint = hint;
+  }
+  const hinted = lastHinted;
   // A source tag is worth a few marker words: it settles 'id' vs 'ms' on shared vocabulary.
-  const hintIndex = LANGS.indexOf(hinted);
+  const hintIndex = lastHintIndex;
   if (hintIndex >= 0) acc[hintIndex] = (acc[hintIndex] as number) + 2;
 
   let best = 'und';
