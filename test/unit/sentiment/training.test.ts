@@ -183,9 +183,10 @@ describe('Pantau policy-domain posts (models/policy-id/, models/policy-heldout/)
       Int32Array.from(
         new Set(
           (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => {
-            let id = ids.get(w);
-            if (id === undefined) ids.set(w, (id = ids.size));
-            return id;
+            const known = ids.get(w);
+            if (known !== undefined) return known;
+            ids.set(w, ids.size);
+            return ids.size - 1;
           }),
         ),
       ).sort();
