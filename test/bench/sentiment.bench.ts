@@ -1,7 +1,22 @@
 /**
- * Built-in sentiment: throughput on one core (posts of about 150 characters) side by side with
- * the npm `sentiment` package in the same run, model file size, and model load time in a fresh
- * process from an esbuild bundle (what the score Lambda runs).
+ * Built-in sentiment: throughput on one core side by side with the npm `sentiment` package in the
+ * same run, model file size, and model load time in a fresh process from an esbuild bundle (what
+ * the score Lambda runs).
+ *
+ * What each contender does per post (same texts, same process, rounds alternate between them so
+ * machine load hits all alike; ratios are medians of the per-round ratios to `sentiment`):
+ * - sentiment: `new Sentiment().analyze(text)` (AFINN-165: tokenize, one lookup per word, a
+ *   result object with its word lists).
+ * - builtin: `scoreBuiltin` (tokenize, hashed unigram and bigram features, int8 linear model,
+ *   softmax, abstain rule, the Sentiment object) with no language ID.
+ * - builtin + language ID, two scans: `detectLanguage` then `scoreBuiltin`, as before issue #3's
+ *   one-scan work.
+ * - router path, one scan: what `createSentimentAnalyzer` (lib/sentiment/router.ts) runs per post
+ *   without Comprehend: `detectAndScore` (language ID taken in the tokenizer's scan, then the
+ *   built-in score from the same tokens) and, for the posts it identifies as English, the
+ *   English lexicon (`scoreLexiconEn`, which is the `sentiment` package plus a label rule).
+ * - router analyze(), batches of 256: the analyzer object itself over the sample in batches
+ *   (input objects built beforehand, outputs in input order), per post.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,12 +26,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import Sentiment from 'sentiment';
+import type { SentimentInput } from '../../lib/domain/ports.ts';
 import {
   createBuiltinAnalyzer,
+  detectAndScore,
   loadBuiltinModel,
   scoreBuiltin,
 } from '../../lib/sentiment/builtin.ts';
 import { detectLanguage } from '../../lib/sentiment/language.ts';
+import { scoreLexiconEn } from '../../lib/sentiment/lexicon-en.ts';
+import { createSentimentAnalyzer, engineFor } from '../../lib/sentiment/router.ts';
 
 const run$ = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -98,9 +117,68 @@ function throughput(sample: string[], fn: (text: string) => unknown, minMs = 150
   return (n / elapsed) * 1000;
 }
 
+/** Posts per second of `analyze` over `batches`, whole passes, at least `minMs`. */
+async function batchThroughput(
+  batches: SentimentInput[][],
+  analyze: (batch: SentimentInput[]) => Promise<unknown[]>,
+  minMs = 1500,
+): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (const batch of batches) n += (await analyze(batch)).length;
+    elapsed = performance.now() - start;
+  }
+  return (n / elapsed) * 1000;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
+}
+
+type Contender = (sample: string[], batches: SentimentInput[][]) => Promise<number> | number;
+
+/** Rounds per sample, and each contender's time per round. */
+const ROUNDS = 9;
+const ROUND_MS = 600;
+
+/**
+ * Throughput of each contender over `rounds` rounds, alternating (the order reverses every round,
+ * so no contender always runs right after the same one); per contender the median posts/s and
+ * the median of its per-round ratios to `reference`.
+ */
+async function compare(
+  sample: string[],
+  contenders: Record<string, Contender>,
+  reference: string,
+  rounds: number,
+): Promise<Record<string, { perSecond: number; ratio: number }>> {
+  const batches: SentimentInput[][] = [];
+  for (let i = 0; i < sample.length; i += 256) {
+    batches.push(
+      sample.slice(i, i + 256).map((text, k) => ({ id: String(i + k), text, lang: 'in' })),
+    );
+  }
+  const names = Object.keys(contenders);
+  const perSecond: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    const got: Record<string, number> = {};
+    for (const name of order) got[name] = await (contenders[name] as Contender)(sample, batches);
+    for (const name of names) {
+      perSecond[name]?.push(got[name] as number);
+      ratios[name]?.push((got[name] as number) / (got[reference] as number));
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { perSecond: median(perSecond[name] ?? []), ratio: median(ratios[name] ?? []) },
+    ]),
+  );
 }
 
 async function loadTimes(): Promise<{
@@ -166,47 +244,61 @@ async function run(): Promise<Record<string, number | string>> {
   const model = loadBuiltinModel();
   const afinn = new Sentiment();
   const now = new Date().toISOString();
-  // Warm both up, then alternate rounds so machine load hits both alike.
-  throughput(sample, (t) => model.predict(t), 300);
-  throughput(sample, (t) => afinn.analyze(t), 300);
-  const builtinModel: number[] = [];
-  const builtinWithLang: number[] = [];
-  const peer: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    builtinModel.push(throughput(sample, (t) => scoreBuiltin(model, t, now)));
-    builtinWithLang.push(
-      throughput(sample, (t) => {
-        detectLanguage(t, 'in');
-        return scoreBuiltin(model, t, now);
-      }),
-    );
-    peer.push(throughput(sample, (t) => afinn.analyze(t)));
-  }
-  const tweets = realTweets(8000);
-  const real: { builtin: number[]; withLang: number[]; peer: number[] } = {
-    builtin: [],
-    withLang: [],
-    peer: [],
+  const router = createSentimentAnalyzer({ region: 'ap-southeast-3', comprehendEnabled: false });
+  // The router's engine choice without Comprehend: English goes to the lexicon.
+  const builtinScores = (lang: string) => engineFor(lang, false) === 'builtin';
+  const contenders: Record<string, Contender> = {
+    sentiment: (texts) => throughput(texts, (t) => afinn.analyze(t), ROUND_MS),
+    builtin: (texts) => throughput(texts, (t) => scoreBuiltin(model, t, now), ROUND_MS),
+    'builtin + language ID, two scans': (texts) =>
+      throughput(
+        texts,
+        (t) => {
+          detectLanguage(t, 'in');
+          return scoreBuiltin(model, t, now);
+        },
+        ROUND_MS,
+      ),
+    'router path, one scan': (texts) =>
+      throughput(
+        texts,
+        (t) => {
+          const r = detectAndScore(model, t, 'in', now, builtinScores);
+          return r.sentiment ?? scoreLexiconEn(t, now);
+        },
+        ROUND_MS,
+      ),
+    'router analyze(), batches of 256': (_, batches) =>
+      batchThroughput(batches, (batch) => router.analyze(batch), ROUND_MS),
   };
-  for (let round = 0; round < (tweets.length > 0 ? 3 : 0); round++) {
-    real.builtin.push(throughput(tweets, (t) => scoreBuiltin(model, t, now)));
-    real.withLang.push(
-      throughput(tweets, (t) => {
-        detectLanguage(t, 'in');
-        return scoreBuiltin(model, t, now);
-      }),
-    );
-    real.peer.push(throughput(tweets, (t) => afinn.analyze(t)));
+  // Warm every contender up (and the model past its first 1,000 predictions).
+  for (const c of Object.values(contenders)) {
+    const warm = sample.slice(0, 1024);
+    await c(warm, [warm.map((text, k) => ({ id: String(k), text, lang: 'in' }))]);
   }
-  const realFigures: Record<string, number | string> =
-    tweets.length > 0
-      ? {
-          'real tweets (idsa), posts': tweets.length,
-          'real tweets: builtin / sentiment ratio': median(real.builtin) / median(real.peer),
-          'real tweets: builtin + language ID / sentiment ratio':
-            median(real.withLang) / median(real.peer),
-        }
-      : { 'real tweets (idsa)': 'skipped: ../shared/data/idsa not found' };
+  // Many short rounds rather than a few long ones: the shared machine's load swings within
+  // seconds, and a per-round ratio only compares contenders measured moments apart.
+  const template = await compare(sample, contenders, 'sentiment', ROUNDS);
+  const tweets = realTweets(8000);
+  const real =
+    tweets.length > 0 ? await compare(tweets, contenders, 'sentiment', ROUNDS) : undefined;
+
+  const figures = (
+    label: string,
+    r: Record<string, { perSecond: number; ratio: number }>,
+  ): Record<string, number> => ({
+    [`${label}: sentiment (AFINN), posts/s`]: r.sentiment?.perSecond ?? 0,
+    [`${label}: builtin, posts/s`]: r.builtin?.perSecond ?? 0,
+    [`${label}: builtin / sentiment`]: r.builtin?.ratio ?? 0,
+    [`${label}: builtin + language ID (two scans) / sentiment`]:
+      r['builtin + language ID, two scans']?.ratio ?? 0,
+    [`${label}: router path (one scan) / sentiment`]: r['router path, one scan']?.ratio ?? 0,
+    [`${label}: router analyze() batches / sentiment`]:
+      r['router analyze(), batches of 256']?.ratio ?? 0,
+  });
+  const realFigures: Record<string, number | string> = real
+    ? { 'real tweets (idsa), posts': tweets.length, ...figures('real tweets', real) }
+    : { 'real tweets (idsa)': 'skipped: ../shared/data/idsa not found' };
 
   const analyzer = createBuiltinAnalyzer();
   const batchStart = performance.now();
@@ -215,18 +307,11 @@ async function run(): Promise<Record<string, number | string>> {
 
   const load = await loadTimes();
   const modelBytes = statSync(join(repoRoot, 'models/sentiment-id.json')).size;
-  const builtin = median(builtinModel);
-  const reference = median(peer);
   return {
     'model version': model.version,
     'sample posts': sample.length,
     'mean post length (chars)': meanChars,
-    'builtin scoring, posts/s (1 core)': builtin,
-    'builtin scoring + language ID, posts/s': median(builtinWithLang),
-    'npm sentiment@5 (AFINN), posts/s (same run)': reference,
-    'builtin / sentiment throughput ratio': builtin / reference,
-    // The score Lambda runs language ID on every post before scoring it.
-    'builtin + language ID / sentiment ratio': median(builtinWithLang) / reference,
+    ...figures('template posts', template),
     'analyzer batch of 2000, ms': batchMs,
     'model file size, bytes': modelBytes,
     'model file size, MB': modelBytes / 1024 / 1024,
