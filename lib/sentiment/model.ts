@@ -19,7 +19,7 @@ import { tokenHashes, tokenize } from './normalize.ts';
 // import can cost a getter call each time.
 const unigramAt: (h: number, shift: number) => number = wordBucket;
 const bigramAt: (h1: number, h2: number, shift: number) => number = bigramBucket;
-const valueOf: (count: number) => number = wordValue;
+const featureValue: (count: number) => number = wordValue;
 const hashesOf: () => Int32Array = tokenHashes;
 const tokensOf: (text: string) => string[] = tokenize;
 
@@ -315,7 +315,7 @@ function fromSparse(
     tokens = t;
     const h = hashesOf();
     const n = t.length;
-    const v = valueOf(n > 1 ? 2 * n - 1 : n);
+    const v = featureValue(n > 1 ? 2 * n - 1 : n);
     let l0 = 0;
     let l1 = 0;
     let l2 = 0;
