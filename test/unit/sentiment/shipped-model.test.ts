@@ -29,6 +29,20 @@ const CLEAR: [string, 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL'][] = [
   ['sinyalnya jelek banget, lemot, nyesel pakai provider ini', 'NEGATIVE'],
   ['makanannya tidak enak dan mahal', 'NEGATIVE'],
   ['gak jelek kok, malah enak banget', 'POSITIVE'],
+  // Policy-domain posts: news and questions full of problem words carry no stance.
+  [
+    '350 rumah terendam banjir di Kecamatan Cileungsi, BPBD mendirikan dua posko pengungsian',
+    'NEUTRAL',
+  ],
+  ['Pencairan BLT tahap kedua dimulai Senin di kantor pos terdekat, bawa KTP dan KK', 'NEUTRAL'],
+  [
+    'harga beras medium di pasar induk hari ini Rp 13.500 per kg, naik 300 rupiah dari pekan lalu',
+    'NEUTRAL',
+  ],
+  ['syarat daftar KIP Kuliah apa aja ya min?', 'NEUTRAL'],
+  ['mantap, bbm naik lagi pas gajian belum cair 👏👏', 'NEGATIVE'],
+  ['puskesmas sekarang pelayanannya cepet, gak ribet sama sekali', 'POSITIVE'],
+  ['udah 3 bulan lapor lampu jalan mati gak ada tindakan, gelap gulita tiap malem', 'NEGATIVE'],
 ];
 
 describe('shipped model artifact', () => {
