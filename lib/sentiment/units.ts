@@ -6,15 +6,17 @@
  */
 import { Buffer } from 'node:buffer';
 
-/** Uint16Array reads native byte order and the native copy writes little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * Returns `load(s)`: the code units of `s` in a buffer reused by the next call, followed by two
  * zero code units so that look-aheads just past the end read 0 instead of stale text. Each caller
  * module makes its own reader, so one scan never overwrites another's text.
+ *
+ * Everything `load` reads is local to this function, not module-level: esbuild turns top-level
+ * `const` into `var`, which V8 re-reads from a mutable slot on every call (issue #3).
  */
 function createUnitReader(): (s: string) => Uint16Array {
+  /** Uint16Array reads native byte order and the native copy writes little-endian. */
+  const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   let bytes = Buffer.alloc(1024);
   let units = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
   return function load(s: string): Uint16Array {
