@@ -39,16 +39,25 @@ interface Features {
   tokens: readonly string[];
 }
 
-const NEG_CODE = NEG_PREFIX.charCodeAt(0);
-const BIGRAM_SEED = 0x85ebca6b | 0;
-const CHAR_SEED = 0xc2b2ae35 | 0;
-const TRIGRAM_SEED = 0x27d4eb2f | 0;
-const FNV_PRIME = 0x01000193;
-
-/** Fibonacci hashing: the top bits of one multiply are well mixed, and cost one instruction. */
-const GOLDEN = 0x9e3779b1 | 0;
+/*
+ * The hashing constants are locals of each function that uses them, not module-level: esbuild
+ * (which builds the Lambda) turns top-level `const` into `var`, and V8 then re-reads such a value
+ * from a mutable slot in every loop instead of folding it in (issue #3). createExtractor,
+ * wordBucket and bigramBucket must agree on them; the golden check and the model-format tests
+ * compare their buckets.
+ */
 
 function createExtractor(spec: FeatureSpec) {
+  const NEG_CODE = NEG_PREFIX.charCodeAt(0);
+  const BIGRAM_SEED = 0x85ebca6b | 0;
+  const CHAR_SEED = 0xc2b2ae35 | 0;
+  const TRIGRAM_SEED = 0x27d4eb2f | 0;
+  const FNV_PRIME = 0x01000193;
+  /** Fibonacci hashing: the top bits of one multiply are well mixed, and cost one instruction. */
+  const GOLDEN = 0x9e3779b1 | 0;
+  // Imported binding copied: read once per token below.
+  const hashesOf = tokenHashes;
+  const tokensOf = tokenize;
   const shift = 32 - spec.bits;
   const charShift = 32 - (spec.charBits ?? spec.bits);
   const charOffset = spec.charBits ? 1 << spec.bits : 0;
@@ -68,7 +77,7 @@ function createExtractor(spec: FeatureSpec) {
    * them (the trainer does).
    */
   function extract(text: string): Features {
-    return extractTokenized(tokenize(text));
+    return extractTokenized(tokensOf(text));
   }
 
   /**
@@ -90,7 +99,7 @@ function createExtractor(spec: FeatureSpec) {
     let n = 0;
 
     // The tokenizer's word hashes (normalize.ts wordHash), valid until the next tokenize call.
-    const wordHashes = tokenHashes();
+    const wordHashes = hashesOf();
     for (let i = 0; i < tokens.length; i++) {
       idx[n++] = Math.imul(wordHashes[i] as number, GOLDEN) >>> shift;
     }
@@ -152,11 +161,15 @@ function wordsOnly(spec: FeatureSpec): boolean {
 
 /** The bucket `extract` gives a unigram whose word hash is `h`, with `shift` = 32 - bits. */
 function wordBucket(h: number, shift: number): number {
+  const GOLDEN = 0x9e3779b1 | 0;
   return Math.imul(h, GOLDEN) >>> shift;
 }
 
 /** The bucket `extract` gives the bigram of word hashes `h1`, `h2`. */
 function bigramBucket(h1: number, h2: number, shift: number): number {
+  const BIGRAM_SEED = 0x85ebca6b | 0;
+  const FNV_PRIME = 0x01000193;
+  const GOLDEN = 0x9e3779b1 | 0;
   const h = Math.imul(h1 ^ BIGRAM_SEED, FNV_PRIME) ^ h2;
   return Math.imul(Math.imul(h, FNV_PRIME), GOLDEN) >>> shift;
 }

@@ -15,14 +15,6 @@ import {
 } from './features.ts';
 import { tokenHashes, tokenize } from './normalize.ts';
 
-// Local bindings: the scoring loop calls these per token, and a transpiler's live binding of an
-// import can cost a getter call each time.
-const unigramAt: (h: number, shift: number) => number = wordBucket;
-const bigramAt: (h1: number, h2: number, shift: number) => number = bigramBucket;
-const featureValue: (count: number) => number = wordValue;
-const hashesOf: () => Int32Array = tokenHashes;
-const tokensOf: (text: string) => string[] = tokenize;
-
 /** Classes the built-in model predicts, in weight order. It never predicts MIXED. */
 const MODEL_LABELS = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
 type ModelLabel = (typeof MODEL_LABELS)[number];
@@ -285,6 +277,19 @@ function fromSparse(
   scale: number,
   expandAfter = EXPAND_AFTER,
 ): LinearModel {
+  // Everything the scoring loops read is a local of this closure, not module-level: esbuild (which
+  // builds the Lambda) turns top-level `const` into `var`, and V8 then re-reads such constants and
+  // function aliases from mutable slots per token (issue #3). Imported bindings are copied for the
+  // same reason (a transpiler's live binding of an import can also cost a getter call).
+  const unigramAt: (h: number, shift: number) => number = wordBucket;
+  const bigramAt: (h1: number, h2: number, shift: number) => number = bigramBucket;
+  const featureValue: (count: number) => number = wordValue;
+  const hashesOf: () => Int32Array = tokenHashes;
+  const tokensOf: (text: string) => string[] = tokenize;
+  const toProbabilities: typeof softmaxInto = softmaxInto;
+  const bitsBelow: typeof popcount = popcount;
+  /** NUM_CLASSES, as a literal the compiler folds into the row offsets. */
+  const K = 3;
   const { extract, extractTokenized } = createExtractor(spec);
   const { words, prefix, rows } = table;
   const logits = new Float64Array(NUM_CLASSES);
@@ -320,13 +325,13 @@ function fromSparse(
     let l1 = 0;
     let l2 = 0;
     for (let i = 0; i < n; i++) {
-      const base = unigramAt(h[i] as number, shift) * NUM_CLASSES;
+      const base = unigramAt(h[i] as number, shift) * K;
       l0 += v * (weights[base] as number);
       l1 += v * (weights[base + 1] as number);
       l2 += v * (weights[base + 2] as number);
     }
     for (let i = 1; i < n; i++) {
-      const base = bigramAt(h[i - 1] as number, h[i] as number, shift) * NUM_CLASSES;
+      const base = bigramAt(h[i - 1] as number, h[i] as number, shift) * K;
       l0 += v * (weights[base] as number);
       l1 += v * (weights[base + 1] as number);
       l2 += v * (weights[base + 2] as number);
@@ -334,7 +339,7 @@ function fromSparse(
     logits[0] = l0 * scale + (bias[0] as number);
     logits[1] = l1 * scale + (bias[1] as number);
     logits[2] = l2 * scale + (bias[2] as number);
-    return softmaxInto(logits, probs);
+    return toProbabilities(logits, probs);
   }
 
   function score(f: Features): Float64Array {
@@ -344,7 +349,7 @@ function fromSparse(
     let l2 = 0;
     if (dense !== undefined) {
       for (let i = 0; i < f.length; i++) {
-        const base = (f.idx[i] as number) * NUM_CLASSES;
+        const base = (f.idx[i] as number) * K;
         const v = f.val[i] as number;
         l0 += v * (dense[base] as number);
         l1 += v * (dense[base + 1] as number);
@@ -357,7 +362,7 @@ function fromSparse(
         const bit = 1 << (b & 31);
         // Buckets without a row have all-zero weights.
         if ((word & bit) === 0) continue;
-        const base = ((prefix[b >>> 5] as number) + popcount(word & (bit - 1))) * NUM_CLASSES;
+        const base = ((prefix[b >>> 5] as number) + bitsBelow(word & (bit - 1))) * K;
         const v = f.val[i] as number;
         l0 += v * (rows[base] as number);
         l1 += v * (rows[base + 1] as number);
@@ -367,7 +372,7 @@ function fromSparse(
     logits[0] = l0 * scale + (bias[0] as number);
     logits[1] = l1 * scale + (bias[1] as number);
     logits[2] = l2 * scale + (bias[2] as number);
-    return softmaxInto(logits, probs);
+    return toProbabilities(logits, probs);
   }
 
   return {
