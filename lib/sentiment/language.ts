@@ -226,7 +226,7 @@ function createLanguageId() {
     acc: Float64Array | Int32Array,
   ): number {
     if (word.length < to - from) word = new Uint16Array(to - from);
-    // Locals: the module-level bindings are re-read on every access otherwise.
+    // Function locals: the enclosing closure's bindings are re-read on every access otherwise.
     const w = word;
     const classes = CLASS;
     let total = 0;

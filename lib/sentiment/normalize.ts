@@ -603,7 +603,7 @@ function createTokenizer() {
     };
   }
 
-  // Emitter state for the tokenize call in progress; module-level so no closures are built per post.
+  // Emitter state for the tokenize call in progress, shared by the emit helpers below.
   let out: string[] = [];
   let negate = false;
   /** wordHash of each token of `out`, same index; reused by the next call (see tokenHashes). */
