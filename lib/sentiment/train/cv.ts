@@ -5,10 +5,10 @@
  */
 
 import { mulberry32 } from '../../runtime/seeded-random.ts';
-import { argmax, fromWeights, MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
+import { argmax, MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
 import { type Example, shuffleInPlace } from './data.ts';
 import { evaluate } from './metrics.ts';
-import { type TrainOptions, train } from './trainer.ts';
+import { floatModel, type TrainOptions, train } from './trainer.ts';
 
 interface OutOfFold {
   /** Log-probabilities, `[row * NUM_CLASSES + class]`, each row scored by a model that never saw it. */
@@ -38,21 +38,7 @@ function outOfFold(
   for (let f = 0; f < folds; f++) {
     const trainRows = [...target.filter((_, i) => foldOf[i] !== f), ...always];
     const trained = train(trainRows, opts);
-    const model = fromWeights(
-      {
-        name: 'cv',
-        version: 'cv',
-        seed: opts.seed,
-        datasets: [],
-        devSplit: '',
-        hyperparameters: {},
-        weightsSha256: '',
-      },
-      opts.spec,
-      trained.bias,
-      trained.weights,
-      1,
-    );
+    const model = floatModel(trained, opts.spec, 'cv');
     target.forEach((e, i) => {
       if (foldOf[i] !== f) return;
       const p = model.predict(e.text);

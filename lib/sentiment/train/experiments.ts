@@ -13,13 +13,13 @@
  */
 import { errorMessage } from '../../domain/errors.ts';
 import type { FeatureSpec } from '../features.ts';
-import { argmax, fromWeights, MODEL_LABELS, type ModelLabel } from '../model.ts';
+import { argmax, MODEL_LABELS, type ModelLabel } from '../model.ts';
 import { POLICY_DIR, parseArgs } from './args.ts';
 import { labelsWithOffsets, outOfFold, tuneBiasOffsets } from './cv.ts';
 import { type Example, loadIdsa, loadIkn, loadVaccines } from './data.ts';
 import { evaluate } from './metrics.ts';
 import { DEFAULT_TRAIN_OPTIONS, loadTrainingData } from './pipeline.ts';
-import { type Encoded, encode, type TrainOptions, trainEncoded } from './trainer.ts';
+import { type Encoded, encode, floatModel, type TrainOptions, trainEncoded } from './trainer.ts';
 
 const LR: TrainOptions = {
   spec: { bits: 17, wordMaxN: 2, charMinN: 0, charMaxN: 0, charLimit: 1200 },
@@ -84,21 +84,7 @@ function main(argv: string[]): number {
     const started = Date.now();
     const trained = trainEncoded(docs, opts);
     const seconds = (Date.now() - started) / 1000;
-    const model = fromWeights(
-      {
-        name,
-        version: name,
-        seed: 0,
-        datasets: [],
-        devSplit: '',
-        hyperparameters: {},
-        weightsSha256: '',
-      },
-      opts.spec,
-      trained.bias,
-      trained.weights,
-      1,
-    );
+    const model = floatModel(trained, opts.spec, name);
     const score = (set: Example[]) =>
       evaluate(
         set.map((e) => e.label),

@@ -12,7 +12,13 @@
 
 import { mulberry32 } from '../../runtime/seeded-random.ts';
 import { bucketCount, createExtractor, type FeatureSpec } from '../features.ts';
-import { MODEL_LABELS, type ModelLabel, NUM_CLASSES } from '../model.ts';
+import {
+  fromWeights,
+  type LinearModel,
+  MODEL_LABELS,
+  type ModelLabel,
+  NUM_CLASSES,
+} from '../model.ts';
 import { type Example, shuffleInPlace } from './data.ts';
 
 interface TrainOptions {
@@ -286,6 +292,23 @@ function trainOne(
   return { bias, weights: w };
 }
 
+/**
+ * A model that scores with the float weights as trained, named `name` (tuning, cross-validation
+ * and tests; the shipped artifact is quantised by `buildArtifact`).
+ */
+function floatModel(trained: TrainedWeights, spec: FeatureSpec, name = 'float'): LinearModel {
+  const manifest = {
+    name,
+    version: name,
+    seed: 0,
+    datasets: [],
+    devSplit: '',
+    hyperparameters: {},
+    weightsSha256: '',
+  };
+  return fromWeights(manifest, spec, trained.bias, trained.weights, 1);
+}
+
 /** Symmetric int8 quantisation; the scale is chosen from the largest weight so nothing clips. */
 function quantize(weights: Float32Array): { q: Int8Array; scale: number } {
   let maxAbs = 0;
@@ -300,4 +323,4 @@ function quantize(weights: Float32Array): { q: Int8Array; scale: number } {
 }
 
 export type { Encoded, TrainedWeights, TrainOptions };
-export { encode, logCountRatios, quantize, train, trainEncoded };
+export { encode, floatModel, logCountRatios, quantize, train, trainEncoded };

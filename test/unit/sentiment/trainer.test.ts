@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { argmax, fromWeights, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
+import { argmax, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
 import { labelsWithOffsets, outOfFold, tuneBiasOffsets } from '../../../lib/sentiment/train/cv.ts';
 import type { Example } from '../../../lib/sentiment/train/data.ts';
 import {
   encode,
+  floatModel,
   logCountRatios,
   type TrainOptions,
   train,
@@ -33,21 +34,7 @@ const rows: Example[] = [
 
 function accuracyOn(examples: Example[], o: TrainOptions): number {
   const t = train(examples, o);
-  const model = fromWeights(
-    {
-      name: 't',
-      version: 't',
-      seed: 0,
-      datasets: [],
-      devSplit: '',
-      hyperparameters: {},
-      weightsSha256: '',
-    },
-    o.spec,
-    t.bias,
-    t.weights,
-    1,
-  );
+  const model = floatModel(t, o.spec);
   const right = examples.filter(
     (e) => MODEL_LABELS[argmax(model.predict(e.text))] === e.label,
   ).length;
@@ -108,21 +95,7 @@ describe('cross-validation', () => {
     const oof = outOfFold(target, rows, { ...opts, balance: 0 }, 5);
     expect(oof.gold).toHaveLength(5);
     const inSample = train([...target, ...rows], { ...opts, balance: 0 });
-    const model = fromWeights(
-      {
-        name: 't',
-        version: 't',
-        seed: 0,
-        datasets: [],
-        devSplit: '',
-        hyperparameters: {},
-        weightsSha256: '',
-      },
-      spec,
-      inSample.bias,
-      inSample.weights,
-      1,
-    );
+    const model = floatModel(inSample, spec);
     for (let i = 0; i < target.length; i++) {
       const memorised = Math.log(model.predict(target[i]?.text ?? '')[2] as number);
       expect(oof.logp[i * 3 + 2]).toBeLessThan(memorised);
@@ -159,21 +132,7 @@ describe('cross-validation', () => {
 describe('row weights', () => {
   function labelOf(examples: Example[], text: string): string {
     const t = train(examples, opts);
-    const model = fromWeights(
-      {
-        name: 't',
-        version: 't',
-        seed: 0,
-        datasets: [],
-        devSplit: '',
-        hyperparameters: {},
-        weightsSha256: '',
-      },
-      opts.spec,
-      t.bias,
-      t.weights,
-      1,
-    );
+    const model = floatModel(t, opts.spec);
     return MODEL_LABELS[argmax(model.predict(text))] as string;
   }
 
