@@ -203,20 +203,7 @@ async function loadTimes(): Promise<{
     // (the inlined model), which t1 - t0 does not see.
     process.stdout.write(JSON.stringify({ loadMs: t1 - t0, sinceStartMs: t1, firstScoreMs: t2 - t1 }));
   `;
-  // Imported here, not at the top: the throughput bundle (see bundledThroughput) contains this file
-  // and runs where esbuild cannot be resolved; it never calls loadTimes.
-  const { build } = await import('esbuild');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]?.text ?? '';
+  const code = await bundleLikeLambda(entry);
   writeFileSync(join(out, 'index.mjs'), code);
   writeFileSync(
     join(out, 'empty.mjs'),
@@ -332,12 +319,38 @@ async function measureThroughput(): Promise<Record<string, number | string>> {
  * ESM, minified, like the Lambda's bundle), run in a child process of this Node.
  */
 async function bundledThroughput(): Promise<Record<string, number | string>> {
-  const { build } = await import('esbuild');
   const out = mkdtempSync(join(tmpdir(), 'pantau-sentiment-bench-'));
   const entry = `
     import { measureThroughput } from './test/bench/sentiment.bench.ts';
     process.stdout.write(JSON.stringify(await measureThroughput()));
   `;
+  const code = await bundleLikeLambda(entry, {
+    // Only bundleLikeLambda imports esbuild, and the bundle never calls it.
+    external: ['esbuild'],
+    // `sentiment` is CommonJS and calls require().
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  writeFileSync(join(out, 'throughput.mjs'), code);
+  // The bundle's own location says nothing about the repository: hand it the data directory.
+  const dataDir = resolve(repoRoot, process.env.PANTAU_DATA_DIR ?? '../shared/data');
+  const { stdout } = await run$(process.execPath, ['throughput.mjs'], {
+    cwd: out,
+    env: { ...process.env, PANTAU_DATA_DIR: dataDir },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Record<string, number | string>;
+}
+
+/** `entry` (TypeScript, resolved from the repository root) as an ESM, minified esbuild bundle. */
+async function bundleLikeLambda(
+  entry: string,
+  extra: { external?: string[]; banner?: { js: string } } = {},
+): Promise<string> {
+  // Imported here, not at the top: the throughput bundle contains this file and runs where
+  // esbuild cannot be resolved; it never calls this function.
+  const { build } = await import('esbuild');
   const result = await build({
     stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
@@ -347,22 +360,9 @@ async function bundledThroughput(): Promise<Record<string, number | string>> {
     minify: true,
     write: false,
     logLevel: 'silent',
-    // Only loadTimes imports esbuild, and the bundle never calls it.
-    external: ['esbuild'],
-    // `sentiment` is CommonJS and calls require().
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
+    ...extra,
   });
-  writeFileSync(join(out, 'throughput.mjs'), result.outputFiles[0]?.text ?? '');
-  // The bundle's own location says nothing about the repository: hand it the data directory.
-  const dataDir = resolve(repoRoot, process.env.PANTAU_DATA_DIR ?? '../shared/data');
-  const { stdout } = await run$(process.execPath, ['throughput.mjs'], {
-    cwd: out,
-    env: { ...process.env, PANTAU_DATA_DIR: dataDir },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as Record<string, number | string>;
+  return result.outputFiles[0]?.text ?? '';
 }
 
 /** `figures` with every name prefixed by `label`. */
