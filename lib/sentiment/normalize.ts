@@ -717,181 +717,233 @@ function createTokenizer() {
     return s;
   }
 
+  /**
+   * While true, the scan in progress reads the text as given and has not yet run `prescan`: it
+   * calls `plainSoFar` at every code unit prescan would look at (non-ASCII, '&', whitespace before
+   * an emoticon start), so an ASCII post without those never pays for the separate pre-pass.
+   */
+  let unchecked = false;
+  let pre = PRE_PLAIN;
+
+  /**
+   * Runs the pre-pass over the whole text once the scan meets a code unit it cares about: true
+   * (and no further checks) when the text needs no rewrite, false when the scan must start over on
+   * the rewritten text.
+   */
+  function plainSoFar(u: Uint16Array, n: number): boolean {
+    unchecked = false;
+    pre = prescan(u, n);
+    return pre === PRE_PLAIN;
+  }
+
   function tokenize(text: string): string[] {
     let s = text;
     let u = loadUnits(s);
-    const pre = prescan(u, s.length);
-    if (pre !== PRE_PLAIN) {
-      s = pre === PRE_REWRITE ? rewrite(s) : replaceEmoticons(s);
-      u = loadUnits(s);
-    }
-
-    out = [];
-    negate = false;
-    vote.fill(0);
-    // Rewritten text no longer lines up with the original that language ID reads.
-    voteExact = pre === PRE_PLAIN;
-    const n = s.length;
-    let i = 0;
-    while (i < n) {
-      const c = u[i] as number;
-      if (c === 32) {
-        // Spaces are a sixth of a post and need none of the checks below.
-        i++;
-        continue;
+    unchecked = true;
+    pre = PRE_PLAIN;
+    let n = s.length;
+    if (emoticonAt(u, 0)) plainSoFar(u, n);
+    // The scan runs at most twice: a first pass over the text as given, abandoned when the pre-pass
+    // finds the text must be rewritten (NFKC, entities, emoticons), then a pass over the rewritten
+    // text. Word-cache entries the abandoned pass made are pure functions of their words.
+    scan: for (;;) {
+      if (pre !== PRE_PLAIN) {
+        unchecked = false;
+        s = pre === PRE_REWRITE ? rewrite(s) : replaceEmoticons(s);
+        u = loadUnits(s);
+        n = s.length;
       }
 
-      if (c === 95 /* _ */) {
-        // Placeholder inserted by the emoticon pass.
-        let j = i + 1;
-        while (j < n && (u[j] as number) >= 97 && (u[j] as number) <= 122) j++;
-        if (j < n && j > i + 1 && (u[j] as number) === 95) {
-          // Language ID reads the letters of a placeholder the original text happens to contain.
-          voteExact = false;
-          const placeholder = s.slice(i, j + 1);
-          push(placeholder, wordHash(placeholder));
-          i = j + 1;
-        } else {
+      out = [];
+      negate = false;
+      vote.fill(0);
+      // Rewritten text no longer lines up with the original that language ID reads.
+      voteExact = pre === PRE_PLAIN;
+      let i = 0;
+      while (i < n) {
+        const c = u[i] as number;
+        if (c === 32) {
+          // Spaces are a sixth of a post and need none of the checks below.
+          if (unchecked && emoticonAt(u, i + 1) && !plainSoFar(u, n)) continue scan;
           i++;
-        }
-        continue;
-      }
-
-      if ((c === 64 /* @ */ || c === 35) /* # */ && (i === 0 || !isWordUnit(u[i - 1] as number))) {
-        let j = i + 1;
-        let asciiTag = true;
-        for (; j < n; j++) {
-          const cj = u[j] as number;
-          if (cj < 128 ? !isAsciiAlnum(cj) && cj !== 95 : !isNonAsciiLetter(cj)) break;
-          if (cj >= 128) asciiTag = false;
-        }
-        if (j > i + 1) {
-          // Language ID's tag ends at the first non-ASCII letter and reads on from there.
-          if (!asciiTag) voteExact = false;
-          if (c === 64) {
-            push('_user_', H_USER);
-          } else {
-            push('_hashtag_', H_HASHTAG);
-            for (const w of hashtagWords(s.slice(i + 1, j)))
-              emitWord(isDigit(w.charCodeAt(0)) ? '_num_' : w);
-          }
-          i = j;
           continue;
         }
-        i++;
-        continue;
-      }
 
-      if (isWordUnit(c)) {
-        let j = i + 1;
-        if (isDigit(c)) {
-          // Numbers, prices included: 15.000, 2,5.
-          while (
-            j < n &&
-            (isDigit(u[j] as number) ||
-              (((u[j] as number) === 46 || (u[j] as number) === 44) && isDigit(u[j + 1] as number)))
-          )
-            j++;
-          if (j >= n || !isWordUnit(u[j] as number)) {
-            push('_num_', H_NUM);
+        if (c === 95 /* _ */) {
+          // Placeholder inserted by the emoticon pass.
+          let j = i + 1;
+          while (j < n && (u[j] as number) >= 97 && (u[j] as number) <= 122) j++;
+          if (j < n && j > i + 1 && (u[j] as number) === 95) {
+            // Language ID reads the letters of a placeholder the original text happens to contain.
+            voteExact = false;
+            const placeholder = s.slice(i, j + 1);
+            push(placeholder, wordHash(placeholder));
+            i = j + 1;
+          } else {
+            i++;
+          }
+          continue;
+        }
+
+        if (
+          (c === 64 /* @ */ || c === 35) /* # */ &&
+          (i === 0 || !isWordUnit(u[i - 1] as number))
+        ) {
+          let j = i + 1;
+          let asciiTag = true;
+          for (; j < n; j++) {
+            const cj = u[j] as number;
+            if (cj < 128 ? !isAsciiAlnum(cj) && cj !== 95 : !isNonAsciiLetter(cj)) break;
+            if (cj >= 128) {
+              if (unchecked && !plainSoFar(u, n)) continue scan;
+              asciiTag = false;
+            }
+          }
+          if (j > i + 1) {
+            // Language ID's tag ends at the first non-ASCII letter and reads on from there.
+            if (!asciiTag) voteExact = false;
+            if (c === 64) {
+              push('_user_', H_USER);
+            } else {
+              push('_hashtag_', H_HASHTAG);
+              for (const w of hashtagWords(s.slice(i + 1, j)))
+                emitWord(isDigit(w.charCodeAt(0)) ? '_num_' : w);
+            }
             i = j;
             continue;
           }
+          i++;
+          continue;
         }
-        // The scan hashes the word as it goes (ASCII lower-cased), so a word seen before is found
-        // without a substring. Only words with a non-ASCII letter need toLowerCase and a substring.
-        let ascii = c < 128;
-        let h = hashLowerAscii(u, i, j);
-        while (j < n) {
-          const cj = u[j] as number;
-          if (cj < 128) {
-            if (isAsciiAlnum(cj)) {
-              h = Math.imul(h ^ lowerAscii(cj), FNV_PRIME);
+
+        if (isWordUnit(c)) {
+          let j = i + 1;
+          if (isDigit(c)) {
+            // Numbers, prices included: 15.000, 2,5.
+            while (
+              j < n &&
+              (isDigit(u[j] as number) ||
+                (((u[j] as number) === 46 || (u[j] as number) === 44) &&
+                  isDigit(u[j + 1] as number)))
+            )
               j++;
-            } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordUnit(u[j + 1] as number)) {
-              // Hyphen or apostrophe inside a word: "apa-apa", "ber'uang".
-              const ck = u[j + 1] as number;
-              if (ck >= 128) ascii = false;
-              h = Math.imul(Math.imul(h ^ cj, FNV_PRIME) ^ lowerAscii(ck), FNV_PRIME);
-              j += 2;
+            if (j >= n || !isWordUnit(u[j] as number)) {
+              push('_num_', H_NUM);
+              i = j;
+              continue;
+            }
+          }
+          // The scan hashes the word as it goes (ASCII lower-cased), so a word seen before is found
+          // without a substring. Only words with a non-ASCII letter need toLowerCase and a substring.
+          let ascii = c < 128;
+          if (!ascii && unchecked && !plainSoFar(u, n)) continue scan;
+          let h = hashLowerAscii(u, i, j);
+          while (j < n) {
+            const cj = u[j] as number;
+            if (cj < 128) {
+              if (isAsciiAlnum(cj)) {
+                h = Math.imul(h ^ lowerAscii(cj), FNV_PRIME);
+                j++;
+              } else if ((cj === 45 || cj === 39) && j + 1 < n && isWordUnit(u[j + 1] as number)) {
+                // Hyphen or apostrophe inside a word: "apa-apa", "ber'uang".
+                const ck = u[j + 1] as number;
+                if (ck >= 128) {
+                  if (unchecked && !plainSoFar(u, n)) continue scan;
+                  ascii = false;
+                }
+                h = Math.imul(Math.imul(h ^ cj, FNV_PRIME) ^ lowerAscii(ck), FNV_PRIME);
+                j += 2;
+              } else break;
+            } else if (isNonAsciiLetter(cj)) {
+              if (unchecked && !plainSoFar(u, n)) continue scan;
+              ascii = false;
+              j++;
             } else break;
-          } else if (isNonAsciiLetter(cj)) {
-            ascii = false;
-            j++;
-          } else break;
-        }
-        // URLs: scheme, www., or a bare domain with a path. Each form has ':' or '.' right after
-        // the word, so other words skip the check.
-        const next = j < n ? (u[j] as number) : 0;
-        if (next === 58 || next === 46) {
-          const w = s.slice(i, j).toLowerCase();
-          if (startsUrl(w, s, j)) {
-            const from = i;
-            while (j < n && !isSpace(u[j] as number)) {
-              // Vertical tab and form feed end a URL for language ID, not here.
-              if (u[j] === 11 || u[j] === 12) voteExact = false;
-              j++;
-            }
-            // Language ID skips "http(s)://…" as this scan does, but reads the words of "www.…"
-            // and bare domains: take them from the same code units.
-            if (w !== 'http' && w !== 'https' && voteExact && voteRange(u, n, from, j, vote) < 0) {
-              voteExact = false;
-            }
-            push('_url_', H_URL);
-            i = j;
-            continue;
           }
-          // "lihathttps://…": language ID's URL starts inside this word.
-          if (next === 58 && endsWithScheme(u, i, j)) voteExact = false;
-        }
-        const id = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
-        i = j;
-        const flags = entryData[id * ENTRY_INTS + E_FLAGS] as number;
-        if ((flags & F_MARKER) !== 0) {
-          const base = id * VOTES;
-          for (let k = 0; k < VOTES; k++)
-            vote[k] = (vote[k] as number) + (entryVote[base + k] as number);
-        } else if ((flags & F_VOTE_SLOW) !== 0) voteExact = false;
-        if ((flags & F_PARTS) === 0) emitEntry(id, flags);
-        else for (const part of entryParts[id] as string[]) emitPlain(part);
-        if ((flags & F_ELONGATED) !== 0) push('_elong_', H_ELONG);
-        continue;
-      }
-
-      if (c === 33 /* ! */ || c === 63 /* ? */) {
-        negate = false;
-        if (c === 33) push('!', H_BANG);
-        else push('?', H_QUESTION);
-        i++;
-        continue;
-      }
-      if (c === 46 || c === 44 || c === 59 || c === 58) {
-        negate = false;
-        i++;
-        continue;
-      }
-
-      if (c === 64 || c === 35) {
-        // '@' or '#' right after a word ("nama@mail.com"): language ID still reads a tag there.
-        voteExact = false;
-        i++;
-        continue;
-      }
-
-      if (c >= 128) {
-        const cp = s.codePointAt(i) as number;
-        const emoji = emojiTokens(cp);
-        if (emoji !== undefined) {
-          for (let k = 0; k < emoji.tokens.length; k++) {
-            push(emoji.tokens[k] as string, emoji.hashes[k] as number);
+          // URLs: scheme, www., or a bare domain with a path. Each form has ':' or '.' right after
+          // the word, so other words skip the check.
+          const next = j < n ? (u[j] as number) : 0;
+          if (next === 58 || next === 46) {
+            const w = s.slice(i, j).toLowerCase();
+            if (startsUrl(w, s, j)) {
+              const from = i;
+              while (j < n && !isSpace(u[j] as number)) {
+                const cu = u[j] as number;
+                if (unchecked && (cu >= 128 || cu === 38 || cu <= 13) && !plainSoFar(u, n))
+                  continue scan;
+                // Vertical tab and form feed end a URL for language ID, not here.
+                if (cu === 11 || cu === 12) voteExact = false;
+                j++;
+              }
+              // Language ID skips "http(s)://…" as this scan does, but reads the words of "www.…"
+              // and bare domains: take them from the same code units.
+              if (
+                w !== 'http' &&
+                w !== 'https' &&
+                voteExact &&
+                voteRange(u, n, from, j, vote) < 0
+              ) {
+                voteExact = false;
+              }
+              push('_url_', H_URL);
+              i = j;
+              continue;
+            }
+            // "lihathttps://…": language ID's URL starts inside this word.
+            if (next === 58 && endsWithScheme(u, i, j)) voteExact = false;
           }
+          const id = ascii ? lookupAscii(h, s, u, i, j) : lookupWord(s.slice(i, j).toLowerCase());
+          i = j;
+          const flags = entryData[id * ENTRY_INTS + E_FLAGS] as number;
+          if ((flags & F_MARKER) !== 0) {
+            const base = id * VOTES;
+            for (let k = 0; k < VOTES; k++)
+              vote[k] = (vote[k] as number) + (entryVote[base + k] as number);
+          } else if ((flags & F_VOTE_SLOW) !== 0) voteExact = false;
+          if ((flags & F_PARTS) === 0) emitEntry(id, flags);
+          else for (const part of entryParts[id] as string[]) emitPlain(part);
+          if ((flags & F_ELONGATED) !== 0) push('_elong_', H_ELONG);
+          continue;
         }
-        i += cp > 0xffff ? 2 : 1;
-        continue;
+
+        if (c === 33 /* ! */ || c === 63 /* ? */) {
+          negate = false;
+          if (c === 33) push('!', H_BANG);
+          else push('?', H_QUESTION);
+          i++;
+          continue;
+        }
+        if (c === 46 || c === 44 || c === 59 || c === 58) {
+          negate = false;
+          i++;
+          continue;
+        }
+
+        if (c === 64 || c === 35) {
+          // '@' or '#' right after a word ("nama@mail.com"): language ID still reads a tag there.
+          voteExact = false;
+          i++;
+          continue;
+        }
+
+        if (c >= 128) {
+          if (unchecked && !plainSoFar(u, n)) continue scan;
+          const cp = s.codePointAt(i) as number;
+          const emoji = emojiTokens(cp);
+          if (emoji !== undefined) {
+            for (let k = 0; k < emoji.tokens.length; k++) {
+              push(emoji.tokens[k] as string, emoji.hashes[k] as number);
+            }
+          }
+          i += cp > 0xffff ? 2 : 1;
+          continue;
+        }
+        // '&' may start an entity; tab, line feed and the like may precede an emoticon.
+        if (unchecked && (c === 38 || c <= 13) && !plainSoFar(u, n)) continue scan;
+        i++;
       }
-      i++;
+      return out;
     }
-    return out;
   }
 
   /**
