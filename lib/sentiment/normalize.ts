@@ -396,8 +396,15 @@ function createTokenizer() {
   const slots = new Int32Array((1 << TABLE_BITS) * SLOT_INTS);
   const ID_BITS = 16;
   const ID_MASK = (1 << ID_BITS) - 1;
-  /** Keys live in one code-unit pool (typed-array reads on both sides of the compare). */
-  const keyPool = new Uint16Array(1 << 20);
+  /**
+   * Keys live in pools (typed-array reads on both sides of the compare): all-ASCII keys, nearly all
+   * of them, one byte per character, which halves what the compares read; keys with another
+   * character in a code-unit pool, at a start stored as ~start (negative) so the compares tell
+   * them apart. An ASCII word never equals a key of the second kind.
+   */
+  const keyPool = new Uint8Array(1 << 20);
+  const wideKeyPool = new Uint16Array(1 << 16);
+  let wideUsed = 0;
   /** Longer words are analysed every time rather than cached, so one huge word cannot fill the pool. */
   const MAX_CACHED_WORD = 1 << 10;
   let poolUsed = 0;
@@ -468,7 +475,9 @@ function createTokenizer() {
   /** Whether the key of the slot entry `packed` (see slots) is `u[from, to)` lower-cased. */
   function keyMatchesUnits(packed: number, u: Uint16Array, from: number, to: number): boolean {
     if (packed >>> ID_BITS !== to - from) return false;
-    const start = (entryData[((packed & ID_MASK) - 1) * ENTRY_INTS + E_KEY] as number) - from;
+    const key = entryData[((packed & ID_MASK) - 1) * ENTRY_INTS + E_KEY] as number;
+    if (key < 0) return false;
+    const start = key - from;
     for (let k = from; k < to; k++) {
       if (keyPool[start + k] !== lowerAscii(u[k] as number)) return false;
     }
@@ -478,6 +487,12 @@ function createTokenizer() {
   function keyMatchesString(packed: number, w: string): boolean {
     if (packed >>> ID_BITS !== w.length) return false;
     const start = entryData[((packed & ID_MASK) - 1) * ENTRY_INTS + E_KEY] as number;
+    if (start < 0) {
+      const wide = ~start;
+      for (let k = 0; k < w.length; k++)
+        if (wideKeyPool[wide + k] !== w.charCodeAt(k)) return false;
+      return true;
+    }
     for (let k = 0; k < w.length; k++) if (keyPool[start + k] !== w.charCodeAt(k)) return false;
     return true;
   }
@@ -535,23 +550,35 @@ function createTokenizer() {
       return tableSize;
     }
     let at = slot;
-    if (tableSize >= WORD_CACHE_MAX || poolUsed + w.length > keyPool.length) {
+    let ascii = true;
+    for (let k = 0; k < w.length; k++) if (w.charCodeAt(k) >= 128) ascii = false;
+    if (
+      tableSize >= WORD_CACHE_MAX ||
+      (ascii ? poolUsed + w.length > keyPool.length : wideUsed + w.length > wideKeyPool.length)
+    ) {
       slots.fill(0);
       entryToken.length = 0;
       entryNegated.length = 0;
       entryParts.length = 0;
       tableSize = 0;
       poolUsed = 0;
+      wideUsed = 0;
       at = slotOfKey(h, w);
     }
-    for (let k = 0; k < w.length; k++) keyPool[poolUsed + k] = w.charCodeAt(k);
     const id = tableSize++;
     setEntry(id, w, entry);
     const base = at * SLOT_INTS;
     slots[base] = h;
     slots[base + 1] = (id + 1) | (w.length << ID_BITS);
-    entryData[id * ENTRY_INTS + E_KEY] = poolUsed;
-    poolUsed += w.length;
+    if (ascii) {
+      for (let k = 0; k < w.length; k++) keyPool[poolUsed + k] = w.charCodeAt(k);
+      entryData[id * ENTRY_INTS + E_KEY] = poolUsed;
+      poolUsed += w.length;
+    } else {
+      for (let k = 0; k < w.length; k++) wideKeyPool[wideUsed + k] = w.charCodeAt(k);
+      entryData[id * ENTRY_INTS + E_KEY] = ~wideUsed;
+      wideUsed += w.length;
+    }
     return id;
   }
 
