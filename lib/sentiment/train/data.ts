@@ -242,9 +242,10 @@ function loadTsvFolder(
   const examples: Example[] = [];
   const parts: FolderPart[] = [];
   for (const f of files) {
-    const one = loadLabelledTsv(join(dir, f), name, licence, citation);
+    const raw = readText(join(dir, f));
+    const one = parseLabelledTsv(raw, join(dir, f));
     if (one.skippedMixed > 0) throw new ValidationError(`${dir}/${f}: MIXED is not a label here`);
-    raws.push(readText(join(dir, f)));
+    raws.push(raw);
     examples.push(...one.examples);
     parts.push({ file: f, examples: one.examples });
   }
@@ -270,6 +271,26 @@ function loadLabelledTsv(
   citation: string,
 ): LoadedDataset & { skippedMixed: number } {
   const raw = readText(path);
+  const { examples, skippedMixed } = parseLabelledTsv(raw, path);
+  return {
+    entry: {
+      name,
+      files: [path.split('/').pop() ?? path],
+      sha256: sha256Of([raw]),
+      rows: examples.length,
+      licence,
+      citation,
+    },
+    examples,
+    skippedMixed,
+  };
+}
+
+/** `text<TAB>label` lines, an optional `text<TAB>label` header; MIXED rows counted, not kept. */
+function parseLabelledTsv(
+  raw: string,
+  path: string,
+): { examples: Example[]; skippedMixed: number } {
   const examples: Example[] = [];
   let skippedMixed = 0;
   raw.split(/\r?\n/).forEach((line, i) => {
@@ -284,18 +305,7 @@ function loadLabelledTsv(
     }
     examples.push({ text: line.slice(0, tab), label: wordLabel(label, path, i + 1) });
   });
-  return {
-    entry: {
-      name,
-      files: [path.split('/').pop() ?? path],
-      sha256: sha256Of([raw]),
-      rows: examples.length,
-      licence,
-      citation,
-    },
-    examples,
-    skippedMixed,
-  };
+  return { examples, skippedMixed };
 }
 
 function shuffleInPlace<T>(items: T[], random: () => number): T[] {

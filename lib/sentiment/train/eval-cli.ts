@@ -39,12 +39,11 @@ function main(argv: string[]): number {
     });
   // Reports what the analyzer emits (the model plus the abstain rule), with the plain argmax
   // macro-F1 beside it so the rule's cost or gain is visible.
+  const emitted = (scored: Scored[]): ModelLabel[] =>
+    scored.map((s) => MODEL_LABELS[decide(s.p, s.tokens, ABSTAIN_RULE)] as ModelLabel);
   const run = (title: string, scored: Scored[]) => {
     const gold = scored.map((s) => s.gold);
-    const predicted = scored.map(
-      (s) => MODEL_LABELS[decide(s.p, s.tokens, ABSTAIN_RULE)] as ModelLabel,
-    );
-    console.log(formatReport(title, evaluate(gold, predicted)));
+    console.log(formatReport(title, evaluate(gold, emitted(scored))));
     const plain = scored.map((s) => MODEL_LABELS[argmax(s.p)] as ModelLabel);
     console.log(
       `(model argmax without the abstain rule: macro-F1 ${evaluate(gold, plain).macroF1.toFixed(4)})`,
@@ -76,16 +75,16 @@ function main(argv: string[]): number {
   if (existsSync(POLICY_HELDOUT_DIR)) {
     console.log('# HELD-OUT policy posts (separate author; never trained or tuned on)\n');
     const heldout = loadPolicyHeldout(POLICY_HELDOUT_DIR);
-    run(
-      'Pantau policy posts held-out: models/policy-heldout/, all authors',
-      score(heldout.examples),
-    );
+    const scored = score(heldout.examples);
+    run('Pantau policy posts held-out: models/policy-heldout/, all authors', scored);
+    // The folder's examples are its parts in order, so each author's rows are one slice.
+    let from = 0;
     for (const part of heldout.parts) {
+      const slice = scored.slice(from, from + part.examples.length);
+      from += part.examples.length;
       const result = evaluate(
-        part.examples.map((e) => e.label),
-        score(part.examples).map(
-          (s) => MODEL_LABELS[decide(s.p, s.tokens, ABSTAIN_RULE)] as ModelLabel,
-        ),
+        slice.map((s) => s.gold),
+        emitted(slice),
       );
       console.log(
         `  ${part.file} (n=${part.examples.length}): accuracy ${result.accuracy.toFixed(4)}, ` +
