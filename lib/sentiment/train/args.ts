@@ -9,6 +9,8 @@ const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '../shared/data');
 const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models/sentiment-id.json');
 /** Pantau's authored policy-domain posts (see models/README.md). */
 const POLICY_DIR = join(REPO_ROOT, 'models/policy-id');
+/** Pantau's authored review-style texts (SmSA's kind of text). */
+const REVIEW_DIR = join(REPO_ROOT, 'models/review-id');
 /** Pantau's held-out policy-domain posts, by separate authors: reported, never tuned on. */
 const POLICY_HELDOUT_DIR = join(REPO_ROOT, 'models/policy-heldout');
 
@@ -19,6 +21,8 @@ interface CliArgs {
   model: string;
   /** Train on Pantau's authored policy-domain set too (the shipped model does). */
   policy: boolean;
+  /** Train on Pantau's authored review-style texts too (off: they cost SmSA's CV, docs/sentiment.md). */
+  review: boolean;
   help: boolean;
 }
 
@@ -28,6 +32,7 @@ function parseArgs(argv: string[]): CliArgs {
     out: DEFAULT_MODEL_PATH,
     model: DEFAULT_MODEL_PATH,
     policy: true,
+    review: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +62,10 @@ function parseArgs(argv: string[]): CliArgs {
         if (inline !== undefined) throw new ValidationError(`${flag} takes no value`);
         args.policy = false;
         break;
+      case '--review':
+        if (inline !== undefined) throw new ValidationError(`${flag} takes no value`);
+        args.review = true;
+        break;
       case '-h':
       case '--help':
         args.help = true;
@@ -76,4 +85,5 @@ export {
   POLICY_HELDOUT_DIR,
   parseArgs,
   REPO_ROOT,
+  REVIEW_DIR,
 };

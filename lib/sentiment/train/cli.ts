@@ -5,12 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { errorMessage } from '../../domain/errors.ts';
-import { POLICY_DIR, parseArgs } from './args.ts';
+import { POLICY_DIR, parseArgs, REVIEW_DIR } from './args.ts';
 import { buildArtifact, DEFAULT_TRAIN_OPTIONS, loadTrainingData } from './pipeline.ts';
 
-const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE] [--no-policy]
+const USAGE = `Usage: npm run train:sentiment -- [--data DIR] [--extra FILE] [--out FILE] [--no-policy] [--review]
   --data DIR    dataset folder (default ../shared/data from the repo root)
   --no-policy   leave out Pantau's authored policy-domain set (models/policy-id/)
+  --review      also train on Pantau's authored review-style texts (models/review-id/; not in the
+                shipped model: they lower SmSA's cross-validated macro-F1, see docs/sentiment.md)
   --extra FILE  corrections TSV, one 'text<TAB>label' a line (POSITIVE|NEGATIVE|NEUTRAL; MIXED skipped)
   --out FILE    artifact path (default models/sentiment-id.json)`;
 
@@ -24,6 +26,7 @@ function main(argv: string[]): number {
   const data = loadTrainingData(args.data, DEFAULT_TRAIN_OPTIONS.seed, {
     extraFile: args.extra,
     policyDir: args.policy ? POLICY_DIR : undefined,
+    reviewDir: args.review ? REVIEW_DIR : undefined,
   });
   const artifact = buildArtifact(data);
   const json = `${JSON.stringify(artifact)}\n`;

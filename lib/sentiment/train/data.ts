@@ -211,6 +211,20 @@ function loadPantauPolicy(dir: string): LoadedDataset {
 }
 
 /**
+ * Pantau's own labelled review-and-comment texts (models/review-id/*.tsv): SmSA's kind of text
+ * (reviews, brand and customer-service exchanges, political comments and headlines), written new
+ * for Pantau by authors who did not read any dataset; same format and licence as the policy posts.
+ */
+function loadPantauReviews(dir: string): LoadedDataset {
+  return loadTsvFolder(
+    dir,
+    'pantau-review-id',
+    'Apache-2.0 (authored for Pantau; see models/README.md)',
+    'Pantau project, models/review-id/',
+  );
+}
+
+/**
  * Pantau's held-out policy-domain posts (models/policy-heldout/*.tsv): written by authors who
  * never saw the training posts; never trained or tuned on, only reported.
  */
@@ -340,6 +354,7 @@ export {
   loadIndolem,
   loadNusax,
   loadPantauPolicy,
+  loadPantauReviews,
   loadPolicyHeldout,
   loadSmsa,
   loadVaccines,

@@ -8,13 +8,15 @@
  *   on) and the class-bias offsets tuned on it.
  * - `--policy`: train with models/policy-id/ too (minus its dev slice, which is then scored);
  *   `--policy-weight=N` sets each policy row's training weight.
+ * - `--review`: train with models/review-id/ too (all of it; SmSA dev and CV measure it);
+ *   `--review-weight=N` sets each review row's training weight. `--extra FILE` adds a TSV.
  * - `--ood`: also the out-of-domain sets; for the go/no-go on the policy set only.
  * Not part of `npm test`.
  */
 import { errorMessage } from '../../domain/errors.ts';
 import type { FeatureSpec } from '../features.ts';
 import { argmax, MODEL_LABELS, type ModelLabel } from '../model.ts';
-import { POLICY_DIR, parseArgs } from './args.ts';
+import { POLICY_DIR, parseArgs, REVIEW_DIR } from './args.ts';
 import { labelsWithOffsets, outOfFold, tuneBiasOffsets } from './cv.ts';
 import { type Example, loadIdsa, loadIkn, loadVaccines } from './data.ts';
 import { evaluate } from './metrics.ts';
@@ -53,12 +55,20 @@ function main(argv: string[]): number {
   const cv = argv.includes('--cv');
   const names = argv.filter((a) => !a.startsWith('--'));
   const weightFlag = argv.find((a) => a.startsWith('--policy-weight='));
+  const reviewWeightFlag = argv.find((a) => a.startsWith('--review-weight='));
   const args = parseArgs(
-    argv.filter((a) => a.startsWith('--') && !flags.has(a) && a !== weightFlag),
+    argv.filter(
+      (a) => a.startsWith('--') && !flags.has(a) && a !== weightFlag && a !== reviewWeightFlag,
+    ),
   );
   const data = loadTrainingData(args.data, LR.seed, {
     policyDir: argv.includes('--policy') ? POLICY_DIR : undefined,
     policyWeight: weightFlag ? Number(weightFlag.slice('--policy-weight='.length)) : undefined,
+    reviewDir: args.review ? REVIEW_DIR : undefined,
+    reviewWeight: reviewWeightFlag
+      ? Number(reviewWeightFlag.slice('--review-weight='.length))
+      : undefined,
+    extraFile: args.extra,
   });
   // Out-of-domain sets are only looked at for the go/no-go on the authored policy set.
   const ood = argv.includes('--ood')

@@ -18,6 +18,7 @@ import {
   loadIndolem,
   loadNusax,
   loadPantauPolicy,
+  loadPantauReviews,
   loadSmsa,
   splitDev,
 } from './data.ts';
@@ -73,6 +74,10 @@ interface DataOptions {
   policyDir?: string;
   /** Training weight of each policy-domain row (default `DEFAULT_POLICY_WEIGHT`). */
   policyWeight?: number;
+  /** Folder of Pantau's authored review-style texts; absent = not used. All rows are trained on. */
+  reviewDir?: string;
+  /** Training weight of each review-style row (default 1). */
+  reviewWeight?: number;
 }
 
 /**
@@ -104,6 +109,14 @@ function loadTrainingData(dataDir: string, seed: number, opts: DataOptions = {})
     train.push(...policyTrain);
     datasets.push({ ...policy.entry, rows: split.train.length });
     policyDev = split.dev;
+  }
+  if (opts.reviewDir) {
+    // No dev slice: what these rows are for is SmSA's kind of text, which SmSA's own dev slice
+    // and cross-validation measure.
+    const reviews = loadPantauReviews(opts.reviewDir);
+    const weight = opts.reviewWeight ?? 1;
+    train.push(...reviews.examples.map((e) => (weight === 1 ? e : { ...e, weight })));
+    datasets.push(reviews.entry);
   }
   let skippedMixed = 0;
   if (opts.extraFile) {
@@ -165,6 +178,7 @@ function buildArtifact(
         balance: opts.balance,
         ...(opts.nbAlpha ? { nbAlpha: opts.nbAlpha } : {}),
         ...(opts.seeds && opts.seeds > 1 ? { seeds: opts.seeds } : {}),
+        ...(opts.prune ? { prune: opts.prune } : {}),
         quantisation: 'int8 symmetric',
       },
       weightsSha256,

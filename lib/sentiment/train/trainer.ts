@@ -51,6 +51,12 @@ interface TrainOptions {
    * for a bucket's common part) to the learned weights. 0 or absent = none.
    */
   mnbWeight?: number;
+  /**
+   * Zero every bucket whose largest weight (over the classes) is below `prune` × the largest
+   * weight in the model. 0 or absent = keep all. Most such buckets hold n-grams seen once or
+   * twice in training: dropping them shrinks the artifact and acts as a regulariser.
+   */
+  prune?: number;
 }
 
 interface TrainedWeights {
@@ -180,7 +186,22 @@ function trainEncoded(docs: readonly Encoded[], opts: TrainOptions): TrainedWeig
       trained.weights[j] = (trained.weights[j] as number) + opts.mnbWeight * (nb[j] as number);
     }
   }
+  if (opts.prune && opts.prune > 0) pruneRows(trained.weights, opts.prune);
   return trained;
+}
+
+/** Zeroes, in place, the buckets whose largest |weight| is below `fraction` × the model's largest. */
+function pruneRows(weights: Float32Array, fraction: number): void {
+  let maxAbs = 0;
+  for (const x of weights) maxAbs = Math.max(maxAbs, Math.abs(x));
+  const limit = fraction * maxAbs;
+  for (let base = 0; base < weights.length; base += NUM_CLASSES) {
+    let rowMax = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      rowMax = Math.max(rowMax, Math.abs(weights[base + c] as number));
+    }
+    if (rowMax < limit) weights.fill(0, base, base + NUM_CLASSES);
+  }
 }
 
 function trainSeeds(

@@ -4,21 +4,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/domain/errors.ts';
 import { argmax, fromArtifact, MODEL_LABELS } from '../../../lib/sentiment/model.ts';
-import { POLICY_DIR, POLICY_HELDOUT_DIR, parseArgs } from '../../../lib/sentiment/train/args.ts';
+import {
+  DEFAULT_DATA_DIR,
+  POLICY_DIR,
+  POLICY_HELDOUT_DIR,
+  parseArgs,
+  REVIEW_DIR,
+} from '../../../lib/sentiment/train/args.ts';
 import { parseCsv } from '../../../lib/sentiment/train/csv.ts';
 import {
   type Example,
   loadExtra,
+  loadIndolem,
+  loadNusax,
   loadPantauPolicy,
+  loadPantauReviews,
   loadPolicyHeldout,
+  loadSmsa,
   splitDev,
 } from '../../../lib/sentiment/train/data.ts';
 import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
 import {
   buildArtifact,
   DEFAULT_TRAIN_OPTIONS,
+  loadTrainingData,
   type TrainingData,
 } from '../../../lib/sentiment/train/pipeline.ts';
+import { train } from '../../../lib/sentiment/train/trainer.ts';
+import { nearDuplicates } from '../../helpers/near-duplicates.ts';
 
 const POS = [
   'enak sekali',
@@ -104,6 +117,31 @@ describe('training', () => {
       ).accuracy,
     ).toBe(1);
   });
+
+  it('prunes exactly the buckets whose largest weight is below the fraction of the largest', () => {
+    const full = train(tinyData().train, smallOptions).weights;
+    const rows: number[][] = [];
+    for (let base = 0; base < full.length; base += 3) {
+      rows.push(Array.from(full.subarray(base, base + 3)));
+    }
+    const rowMax = rows.map((r) => Math.max(...r.map(Math.abs)));
+    const maxAbs = Math.max(...rowMax);
+    // Cut at the median non-zero row, so some rows go and some stay.
+    const live = rowMax.filter((m) => m > 0).sort((a, b) => a - b);
+    const fraction = (live[live.length >> 1] as number) / maxAbs;
+    const pruned = train(tinyData().train, { ...smallOptions, prune: fraction }).weights;
+    let kept = 0;
+    let dropped = 0;
+    rows.forEach((row, i) => {
+      if ((rowMax[i] as number) === 0) return;
+      const stays = (rowMax[i] as number) >= fraction * maxAbs;
+      expect(Array.from(pruned.subarray(i * 3, i * 3 + 3))).toEqual(stays ? row : [0, 0, 0]);
+      if (stays) kept++;
+      else dropped++;
+    });
+    expect(kept).toBeGreaterThan(0);
+    expect(dropped).toBeGreaterThan(0);
+  });
 });
 
 describe('splitDev', () => {
@@ -158,10 +196,12 @@ describe('loadExtra (corrections TSV)', () => {
 describe('Pantau policy-domain posts (models/policy-id/, models/policy-heldout/)', () => {
   const training = loadPantauPolicy(POLICY_DIR);
   const heldout = loadPolicyHeldout(POLICY_HELDOUT_DIR);
+  const reviews = loadPantauReviews(REVIEW_DIR);
 
   it.each([
     ['training', training],
     ['held-out', heldout],
+    ['review-style', reviews],
   ])(
     '%s set: every row has one of the three labels, each class well represented, no duplicates',
     (_, set) => {
@@ -177,41 +217,13 @@ describe('Pantau policy-domain posts (models/policy-id/, models/policy-heldout/)
     },
   );
 
-  it('held-out posts neither repeat nor nearly repeat a training post (token Jaccard < 0.8)', () => {
-    const ids = new Map<string, number>();
-    const tokenIds = (text: string): Int32Array =>
-      Int32Array.from(
-        new Set(
-          (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => {
-            const known = ids.get(w);
-            if (known !== undefined) return known;
-            ids.set(w, ids.size);
-            return ids.size - 1;
-          }),
-        ),
-      ).sort();
-    const jaccard = (a: Int32Array, b: Int32Array): number => {
-      let i = 0;
-      let j = 0;
-      let common = 0;
-      while (i < a.length && j < b.length) {
-        const x = a[i] as number;
-        const y = b[j] as number;
-        if (x === y) {
-          common++;
-          i++;
-          j++;
-        } else if (x < y) i++;
-        else j++;
-      }
-      return common / (a.length + b.length - common);
-    };
-    const train = training.examples.map((e) => tokenIds(e.text));
-    const close: string[] = [];
-    for (const e of heldout.examples) {
-      const h = tokenIds(e.text);
-      if (train.some((t) => jaccard(h, t) >= 0.8)) close.push(e.text);
-    }
+  it('held-out posts neither repeat nor nearly repeat a training or review-style post (token Jaccard < 0.8)', () => {
+    const trainable = [...training.examples, ...reviews.examples].map((e) => e.text);
+    const close = nearDuplicates(
+      heldout.examples.map((e) => e.text),
+      trainable,
+      0.8,
+    );
     expect(close).toEqual([]);
   });
 
@@ -219,6 +231,56 @@ describe('Pantau policy-domain posts (models/policy-id/, models/policy-heldout/)
     expect(parseArgs([]).policy).toBe(true);
     expect(parseArgs(['--no-policy']).policy).toBe(false);
     expect(() => parseArgs(['--no-policy=yes'])).toThrow(ValidationError);
+  });
+
+  it('review-style texts are opt-in (--review) and enter training with their weight', () => {
+    expect(parseArgs([]).review).toBe(false);
+    expect(parseArgs(['--review']).review).toBe(true);
+    expect(() => parseArgs(['--review=yes'])).toThrow(ValidationError);
+    const data = loadTrainingData(DEFAULT_DATA_DIR, 1, {
+      reviewDir: REVIEW_DIR,
+      reviewWeight: 0.5,
+    });
+    const added = data.train.slice(-reviews.examples.length);
+    expect(added.map((e) => e.text)).toEqual(reviews.examples.map((e) => e.text));
+    expect(new Set(added.map((e) => e.weight))).toEqual(new Set([0.5]));
+    expect(data.datasets.map((d) => d.name)).toContain('pantau-review-id');
+  });
+
+  it('review-style texts were written new: none nearly repeats a SmSA, NusaX or IndoLEM row', () => {
+    const published = [
+      ...loadSmsa(DEFAULT_DATA_DIR).examples,
+      ...loadNusax(DEFAULT_DATA_DIR, 'train').examples,
+      ...loadNusax(DEFAULT_DATA_DIR, 'valid').examples,
+      ...loadIndolem(DEFAULT_DATA_DIR).examples,
+    ].map((e) => e.text);
+    const close = nearDuplicates(
+      reviews.examples.map((e) => e.text),
+      published,
+      0.8,
+    );
+    expect(close).toEqual([]);
+  });
+});
+
+describe('nearDuplicates (the independence checks above)', () => {
+  it('finds every pair at or above the threshold, whichever tokens they share', () => {
+    const refs = ['harga beras naik lagi di pasar induk', 'jalan rusak parah tidak diperbaiki'];
+    const found = nearDuplicates(
+      [
+        'Harga beras naik lagi di pasar induk!', // same tokens: 1
+        'harga beras naik lagi di pasar', // 6 of 7: 0.857
+        'harga beras turun di pasar induk', // 5 of 8: 0.625
+        'kereta terlambat',
+      ],
+      refs,
+      0.8,
+    );
+    expect(found.map((f) => [f.text, f.reference, Number(f.jaccard.toFixed(3))])).toEqual([
+      ['Harga beras naik lagi di pasar induk!', refs[0], 1],
+      ['harga beras naik lagi di pasar', refs[0], 0.857],
+    ]);
+    expect(nearDuplicates(['harga beras turun di pasar induk'], refs, 0.6)).toHaveLength(1);
   });
 });
 
