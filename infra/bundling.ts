@@ -24,6 +24,13 @@ interface HouseBundling {
    */
   readonly keepNames: boolean;
   readonly sourcemap: boolean;
+  /**
+   * Whether the map embeds the original sources. Off: with `--enable-source-maps` Node reads and
+   * parses each bundle's whole map while loading it, on every cold start, and the embedded
+   * sources are most of the map (the score bundle's model JSON alone is 1 MB). Stack traces
+   * only need the mappings; the sources are the repository at the deployed commit.
+   */
+  readonly sourcesContent: boolean;
   readonly mainFields: readonly string[];
   readonly banner: string;
   /** Nothing is external: see the module comment. */
@@ -37,6 +44,7 @@ const HOUSE_BUNDLING: HouseBundling = {
   minify: true,
   keepNames: true,
   sourcemap: true,
+  sourcesContent: false,
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   external: [],

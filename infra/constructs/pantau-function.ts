@@ -100,6 +100,7 @@ class PantauFunction extends Construct {
               minify: HOUSE_BUNDLING.minify,
               keepNames: HOUSE_BUNDLING.keepNames,
               sourceMap: HOUSE_BUNDLING.sourcemap,
+              sourcesContent: HOUSE_BUNDLING.sourcesContent,
               mainFields: [...HOUSE_BUNDLING.mainFields],
               banner: HOUSE_BUNDLING.banner,
               externalModules: [...HOUSE_BUNDLING.external],

@@ -44,6 +44,17 @@ describe('Construct: PantauFunction bundling', () => {
     expect(code.slice(0, ESM_REQUIRE_BANNER.length)).toBe(ESM_REQUIRE_BANNER);
   });
 
+  it('writes a source map with the mappings but not the sources (Node parses it at cold start)', () => {
+    const map = JSON.parse(readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+      mappings: string;
+      sourcesContent?: unknown;
+    };
+    expect(map.sources.some((s) => s.endsWith('functions/detect/handler.ts'))).toBe(true);
+    expect(map.mappings.length).toBeGreaterThan(1000);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
   it('bundles the AWS SDK instead of importing the runtime copy', () => {
     const code = readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
     // Booleans, not toMatch: a failure would otherwise print the whole minified bundle.
