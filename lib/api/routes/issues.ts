@@ -1,5 +1,5 @@
 /** Issues: what a tenant watches. */
-import { NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Issue, SourceName } from '../../domain/types.ts';
 import { SOURCE_NAMES } from '../../domain/types.ts';
 import { validateQuery } from '../../query/index.ts';
@@ -8,6 +8,23 @@ import { audit, auditCreate, defineRoute, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
 
 const tag = 'Issues';
+
+/**
+ * `validateQuery` as a field error: `details` is a list of `{field, message}` on every 400, so
+ * clients read one shape; the parser's position, expected and found ride along on the entry.
+ */
+function checkQuery(query: string, sources: readonly SourceName[]): void {
+  try {
+    validateQuery(query, sources);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const [first = err.message] = err.message.split('\n');
+    const parser = typeof err.details === 'object' && err.details !== null ? err.details : {};
+    throw new ValidationError(`Invalid body.query: ${first}`, [
+      { field: 'body.query', message: err.message, ...parser },
+    ]);
+  }
+}
 
 const listIssues = defineRoute({
   method: 'GET',
@@ -34,7 +51,7 @@ const createIssue = defineRoute({
   responses: [{ status: 201, description: 'The created issue', schema: s.issue }],
   async handle(ctx) {
     const sources = uniqueSources(ctx.body.sources);
-    validateQuery(ctx.body.query, sources);
+    checkQuery(ctx.body.query, sources);
     const at = ctx.now.toISOString();
     const issue: Issue = {
       tenantId: ctx.principal.tenantId,
@@ -102,7 +119,7 @@ const patchIssue = defineRoute({
       updatedAt: ctx.now.toISOString(),
     };
     if (ctx.body.query !== undefined || ctx.body.sources !== undefined) {
-      validateQuery(next.query, next.sources);
+      checkQuery(next.query, next.sources);
     }
     await ctx.deps.repos.issues.update(next);
     await audit(ctx, 'issue.update', `issue/${next.id}`, ctx.body);

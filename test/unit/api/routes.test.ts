@@ -100,7 +100,38 @@ describe('API: issues', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('invalid_request');
-    expect(res.json.error.details).toHaveProperty('position');
+    expect(res.json.error.message).toMatch(/^Invalid body\.query: Invalid query at position 17/);
+    // The same shape as every other 400: a list of field errors, with the parser's position.
+    expect(res.json.error.details).toEqual([
+      {
+        field: 'body.query',
+        message: expect.stringContaining('("harga beras" OR\n'),
+        position: 17,
+        expected: expect.any(String),
+        found: 'end of query',
+        query: '("harga beras" OR',
+      },
+    ]);
+  });
+
+  it('answers a query X cannot take as a field error too, on create and on update', async () => {
+    const issue = await createIssue(t, t.a.write);
+    const long = Array.from({ length: 80 }, (_, i) => `kata${i}`).join(' OR ');
+    const created = await t.call('POST', '/v1/issues', {
+      token: t.a.write,
+      body: { name: 'x', query: long, sources: ['x'] },
+    });
+    expect(created.status).toBe(400);
+    expect(created.json.error.message).toMatch(
+      /^Invalid body\.query: Query compiles to \d+ characters for X/,
+    );
+    expect(created.json.error.details[0]).toMatchObject({ field: 'body.query', position: 0 });
+    const updated = await t.call('PATCH', `/v1/issues/${issue.id}`, {
+      token: t.a.write,
+      body: { query: '(beras' },
+    });
+    expect(updated.status).toBe(400);
+    expect(updated.json.error.details[0]).toMatchObject({ field: 'body.query', position: 6 });
   });
 
   it('names each invalid field', async () => {
