@@ -71,6 +71,24 @@ describe('advance', () => {
     expect(burst.events.map((e) => e.type)).toEqual(['raised']);
   });
 
+  it('does not take a burst in the history of a first run as the normal share', () => {
+    // Two hours read at once on a first run, quiet night traffic (2 negatives of 6) with a
+    // 15-minute burst early on: 85 % negative at eight times the volume, as the demo source and
+    // a real storm produce. The normal share must stay the quiet one, or the share gate
+    // (share >= normal x 1.5) refuses the next burst.
+    const start = Date.parse('2026-11-29T14:35:00.000Z');
+    const windows: WindowCounts[] = [];
+    for (let i = 0; i < 24; i++) {
+      windows.push(i >= 2 && i < 5 ? win(start + i * W, 41, 48) : win(start + i * W, 2, 6));
+    }
+    const now = start + 24 * W;
+    const first = advance(undefined, windows, new Date(now), params);
+    expect(first.events).toEqual([]);
+    expect(first.state.shareNeg / first.state.shareTot).toBeCloseTo(2 / 6, 5);
+    const burst = advance(first.state, [win(now, 42, 46)], new Date(now + 2 * 60_000), params);
+    expect(burst.events.map((e) => e.type)).toEqual(['raised']);
+  });
+
   it('does not learn from a partial window: the baseline equals the one without it', () => {
     const { state, next } = history(60);
     const withPartial = advance(state, [win(next, 3, 25)], new Date(next + 60_000), params);
