@@ -122,6 +122,8 @@ function detectAndScore(
   return { lang, confidence, sentiment };
 }
 
+const scoresEverything = (): boolean => true;
+
 /**
  * `langDetected`: the caller (the router) has already run language ID and passes its result as
  * `lang`, so it is not run twice.
@@ -131,14 +133,18 @@ function createBuiltinAnalyzer(opts: { langDetected?: boolean } = {}): Sentiment
   return {
     async analyze(inputs: SentimentInput[]): Promise<SentimentOutput[]> {
       const scoredAt = new Date().toISOString();
-      return inputs.map((input) => ({
-        id: input.id,
-        lang:
-          opts.langDetected && input.lang
-            ? input.lang
-            : detectLanguage(input.text, input.lang).lang,
-        sentiment: scoreBuiltin(model, input.text, scoredAt),
-      }));
+      return inputs.map((input) => {
+        if (opts.langDetected && input.lang) {
+          return {
+            id: input.id,
+            lang: input.lang,
+            sentiment: scoreBuiltin(model, input.text, scoredAt),
+          };
+        }
+        // Language ID from the scoring scan: the same language and score as the two calls.
+        const r = detectAndScore(model, input.text, input.lang, scoredAt, scoresEverything);
+        return { id: input.id, lang: r.lang, sentiment: r.sentiment as Sentiment };
+      });
     },
   };
 }

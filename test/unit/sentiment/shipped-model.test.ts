@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadBuiltinModel, scoreBuiltin } from '../../../lib/sentiment/builtin.ts';
 import { BUILTIN_MODEL_VERSION, createBuiltinAnalyzer } from '../../../lib/sentiment/index.ts';
+import { detectLanguage } from '../../../lib/sentiment/language.ts';
 import { fromArtifact, type ModelArtifact } from '../../../lib/sentiment/model.ts';
 import artifactJson from '../../../models/sentiment-id.json' with { type: 'json' };
 
@@ -117,5 +119,33 @@ describe('createBuiltinAnalyzer', () => {
     ]);
     for (const o of out)
       expect(o.sentiment.scores).toEqual({ NEGATIVE: 0, NEUTRAL: 1, POSITIVE: 0, MIXED: 0 });
+  });
+
+  it("gives exactly detectLanguage's language and scoreBuiltin's score, from one scan", async () => {
+    const texts = [
+      ...CLEAR.map(([t]) => t),
+      'The new bus service is great, thank you!',
+      'piye kabare, wis mangan durung? aku ora sido budhal',
+      'punten, abdi teu acan kénging bantuan ti désa',
+      'Kerajaan negeri akan menambah baik perkhidmatan awam tahun hadapan',
+      '#BBMNaik @kemenkeu https://t.co/x 😡😡😡',
+      'ok',
+      '',
+      '🙏',
+      'ＨＡＲＧＡ beras naik lagi!!! gak masuk akal 😭',
+    ];
+    const hints = [undefined, 'in', 'en', 'jv'];
+    const inputs = texts.flatMap((text, i) =>
+      hints.map((lang, k) => ({ id: `${i}-${k}`, text, ...(lang ? { lang } : {}) })),
+    );
+    const out = await createBuiltinAnalyzer().analyze(inputs);
+    const model = loadBuiltinModel();
+    inputs.forEach((input, i) => {
+      const o = out[i];
+      expect(o?.id).toBe(input.id);
+      expect(o?.lang).toBe(detectLanguage(input.text, input.lang).lang);
+      const want = scoreBuiltin(model, input.text, o?.sentiment.scoredAt ?? '');
+      expect(o?.sentiment).toEqual(want);
+    });
   });
 });
