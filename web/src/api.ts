@@ -3,10 +3,14 @@ import type {
   Alert,
   AlertStatus,
   BucketWidth,
+  CorrectionOrigin,
   Issue,
   Mention,
   Page,
+  ReviewMode,
+  ReviewQueue,
   SentimentLabel,
+  SentimentQuality,
   Stats,
   Subscriber,
 } from './types.ts';
@@ -36,10 +40,25 @@ interface ApiClient {
   issueAlerts(issueId: string): Promise<Alert[]>;
   alert(id: string): Promise<Alert>;
   transition(id: string, action: 'ack' | 'resolve', note?: string): Promise<Alert>;
+  /** Without an origin the body stays `{label}`, what the API has always accepted (manual). */
   correct(
     mentionId: string,
     label: SentimentLabel,
-  ): Promise<{ id: string; label: SentimentLabel; previous?: SentimentLabel }>;
+    origin?: CorrectionOrigin,
+  ): Promise<{
+    id: string;
+    label: SentimentLabel;
+    previous?: SentimentLabel;
+    origin?: CorrectionOrigin;
+  }>;
+  review(issueId: string, q: { mode: ReviewMode; limit?: number }): Promise<ReviewQueue>;
+  sentimentQuality(issueId: string): Promise<SentimentQuality>;
+  /**
+   * Whether this token may write. The API names no route for the caller's scopes, but it checks
+   * the scope before it reads the body: an empty correction is refused with 403 without the
+   * write scope and with 400 (invalid body) with it, and changes nothing either way.
+   */
+  writeAccess(): Promise<boolean>;
   subscribers(issueId: string): Promise<Subscriber[]>;
   addSubscriber(
     issueId: string,
@@ -113,8 +132,25 @@ function createApiClient(opts: {
     alert: (id) => call('GET', `/v1/alerts/${enc(id)}`),
     transition: (id, action, note) =>
       call('POST', `/v1/alerts/${enc(id)}/${action}`, note ? { note } : {}),
-    correct: (mentionId, label) =>
-      call('POST', `/v1/mentions/${enc(mentionId)}/sentiment`, { label }),
+    correct: (mentionId, label, origin) =>
+      call(
+        'POST',
+        `/v1/mentions/${enc(mentionId)}/sentiment`,
+        origin ? { label, origin } : { label },
+      ),
+    review: (issueId, q) => call('GET', `/v1/issues/${enc(issueId)}/review${queryString(q)}`),
+    sentimentQuality: (issueId) => call('GET', `/v1/issues/${enc(issueId)}/sentiment-quality`),
+    writeAccess: async () => {
+      try {
+        await call('POST', '/v1/mentions/-/sentiment', {});
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 403) return false;
+        if (err instanceof ApiError && (err.status === 400 || err.status === 404)) return true;
+        throw err;
+      }
+      // A 2xx for an empty body would be an API that skipped validation: nothing to conclude.
+      return true;
+    },
     subscribers: async (issueId) =>
       (await call<Page<Subscriber>>('GET', `/v1/issues/${enc(issueId)}/subscribers`)).items,
     addSubscriber: (issueId, body) => call('POST', `/v1/issues/${enc(issueId)}/subscribers`, body),

@@ -91,6 +91,26 @@ const id = {
   issueAlerts: 'Peringatan isu ini',
   subscribersOfIssue: 'Pelanggan isu ini',
 
+  reviewTitle: 'Periksa sentimen',
+  reviewWhy:
+    'Sampel acak mengukur seberapa tepat model membaca isu ini; antrean paling ragu paling banyak mengajari model.',
+  reviewQueue: 'Antrean',
+  reviewModeSample: 'Sampel acak',
+  reviewModeUncertain: 'Paling ragu',
+  reviewModel: 'Label model: {label}, keyakinan {confidence}',
+  reviewYourLabel: 'Penilaian Anda',
+  reviewConfirm: '✓ {label} (benar)',
+  reviewConfirmed: 'Tersimpan: {label} dikonfirmasi.',
+  reviewCorrected: 'Tersimpan: {label} (model: {model}).',
+  reviewSaveFailed: 'Gagal menyimpan: {message}',
+  reviewRemaining: '{count} sebutan belum diperiksa dalam {hours} jam terakhir.',
+  reviewAllDone: 'Semua sebutan di jendela ini sudah diperiksa.',
+  reviewReadOnly: 'Hanya baca: token ini tidak berizin pantau/write, jadi tidak dapat menilai.',
+  reviewQuality:
+    'Model sesuai dengan penilaian petugas pada {accuracy} dari {n} sebutan sampel acak (F1 makro {f1}).',
+  reviewQualityLow:
+    'Periksa minimal 30 sebutan sampel acak untuk mengukur akurasi model di isu ini (baru {n}).',
+
   alertsTitle: 'Kotak peringatan',
   alertsEmpty: 'Tidak ada peringatan. Situasi normal.',
   statusOpen: 'Terbuka',
@@ -239,6 +259,26 @@ const en: Record<MessageKey, string> = {
   by: 'by {author}',
   issueAlerts: "This issue's alerts",
   subscribersOfIssue: "This issue's subscribers",
+
+  reviewTitle: 'Review sentiment',
+  reviewWhy:
+    'A random sample measures how well the model reads this issue; the least-certain queue teaches it the most.',
+  reviewQueue: 'Queue',
+  reviewModeSample: 'Random sample',
+  reviewModeUncertain: 'Least certain',
+  reviewModel: "Model's label: {label}, confidence {confidence}",
+  reviewYourLabel: 'Your label',
+  reviewConfirm: '✓ {label} (correct)',
+  reviewConfirmed: 'Saved: {label} confirmed.',
+  reviewCorrected: 'Saved: {label} (the model said {model}).',
+  reviewSaveFailed: 'Could not save: {message}',
+  reviewRemaining: '{count} mentions not yet reviewed in the last {hours} hours.',
+  reviewAllDone: 'Every mention in this window has been reviewed.',
+  reviewReadOnly: 'Read-only: this token lacks the pantau/write scope needed to label.',
+  reviewQuality:
+    'The model agreed with officials on {accuracy} of {n} randomly sampled mentions (macro F1 {f1}).',
+  reviewQualityLow:
+    "Review at least 30 randomly sampled mentions to measure the model's accuracy on this issue (so far {n}).",
 
   alertsTitle: 'Alerts inbox',
   alertsEmpty: 'No alerts. All normal.',

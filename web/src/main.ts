@@ -147,10 +147,14 @@ function start(root: HTMLElement, config: DashboardConfig): void {
     );
   };
 
-  /** Someone typing a note or choosing a label must not lose it to a refresh. */
+  /**
+   * Someone typing a note or choosing a label must not lose it to a refresh, nor an official
+   * working through the review queue their place (the refresh would rebuild it and drop focus).
+   */
   const busy = () => {
     const active = document.activeElement;
     if (active && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName)) return true;
+    if (active?.closest('.review-panel')) return true;
     return [...main.querySelectorAll('textarea, input')].some(
       (f) => (f as HTMLInputElement).value.trim() !== '',
     );

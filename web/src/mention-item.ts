@@ -14,9 +14,29 @@ function clip(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
-function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
+/** What a post says and where it is from: shared by the mention lists and the review queue. */
+function mentionContent(m: Mention): HTMLElement[] {
   const url = safeUrl(m.url);
   const author = m.author.handle ?? m.author.name;
+  return [
+    ...(m.title ? [h('p', { class: 'mention-title' }, clip(m.title))] : []),
+    h('p', { class: 'mention-text' }, clip(m.text)),
+    h(
+      'p',
+      { class: 'mention-meta' },
+      author ? `${t('by', { author })} · ` : '',
+      `${m.source} · ${relative(m.createdAt)} · ${t('engagement')} ${num(engagementOf(m.engagement))}`,
+      url
+        ? [
+            ' · ',
+            h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, t('openPost')),
+          ]
+        : null,
+    ),
+  ];
+}
+
+function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
   const label = m.sentiment?.label;
   const selectId = `sent-${m.id}`;
   const select = h(
@@ -45,20 +65,7 @@ function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
   return h(
     'li',
     { class: 'mention' },
-    m.title ? h('p', { class: 'mention-title' }, clip(m.title)) : null,
-    h('p', { class: 'mention-text' }, clip(m.text)),
-    h(
-      'p',
-      { class: 'mention-meta' },
-      author ? `${t('by', { author })} · ` : '',
-      `${m.source} · ${relative(m.createdAt)} · ${t('engagement')} ${num(engagementOf(m.engagement))}`,
-      url
-        ? [
-            ' · ',
-            h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, t('openPost')),
-          ]
-        : null,
-    ),
+    mentionContent(m),
     h(
       'div',
       { class: 'mention-correct' },
@@ -68,4 +75,4 @@ function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
   );
 }
 
-export { clip, mentionItem };
+export { clip, mentionContent, mentionItem };

@@ -1,7 +1,7 @@
 /**
  * Isu: the issue's volume over time stacked by sentiment (zoomable), share by source, top
  * hashtags and accounts, the latest negative and the most engaged mentions (each correctable),
- * its query and alert settings, and its alerts.
+ * the sentiment review queue, its query and alert settings, and its alerts.
  */
 import { stackedChart } from './charts.ts';
 import { currentLevels, fitInterval, RANGE_MS, type RangeKey } from './data.ts';
@@ -9,6 +9,7 @@ import { clear, h } from './dom.ts';
 import { decimal, num, pct, relative } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
 import { mentionItem } from './mention-item.ts';
+import { reviewPanel } from './review-panel.ts';
 import { routeHref } from './router.ts';
 import type { BucketWidth, DetectorParams, Stats } from './types.ts';
 import { errorText, levelBadge, statusBadge, tile, type ViewContext } from './view.ts';
@@ -140,6 +141,8 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
       ),
     ),
   );
+  // Beside the mention lists it reviews: on a phone it follows them, before the settings.
+  el.append(reviewPanel(ctx, issueId));
   el.append(
     h(
       'section',

@@ -37,6 +37,45 @@ interface Stats {
   };
 }
 
+/** Where an official's label was given; the quality figures keep the kinds apart. */
+type CorrectionOrigin = 'manual' | 'review-sample' | 'review-uncertain';
+
+type ReviewMode = 'sample' | 'uncertain';
+
+/** GET /v1/issues/{id}/review: model-scored mentions still waiting for an official's label. */
+interface ReviewQueue {
+  mode: ReviewMode;
+  from: string;
+  to: string;
+  examined: number;
+  /** Eligible mentions the window still holds, the returned ones included. */
+  remaining: number;
+  items: Mention[];
+}
+
+/** GET /v1/issues/{id}/sentiment-quality: the model measured against officials' labels. */
+interface SentimentQuality {
+  issueId: string;
+  from: string;
+  to: string;
+  sample: {
+    n: number;
+    accuracy: number | null;
+    macroF1: number | null;
+    perClass: {
+      label: SentimentLabel;
+      precision: number;
+      recall: number;
+      f1: number;
+      support: number;
+    }[];
+    confusion: { labels: SentimentLabel[]; rows: number[][] };
+  };
+  uncertain: { n: number; agreement: number | null };
+  manual: { n: number; agreement: number | null };
+  models: Record<string, number>;
+}
+
 interface Page<T> {
   items: T[];
   nextCursor?: string;
@@ -67,12 +106,16 @@ export type {
   AlertStatus,
   BucketCounts,
   BucketWidth,
+  CorrectionOrigin,
   DashboardConfig,
   DetectorParams,
   Issue,
   Mention,
   Page,
+  ReviewMode,
+  ReviewQueue,
   SentimentLabel,
+  SentimentQuality,
   Stats,
   Subscriber,
 };
