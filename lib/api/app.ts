@@ -20,6 +20,7 @@ import { adminRoutes, sourceRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { issueRoutes } from './routes/issues.ts';
 import { mentionRoutes } from './routes/mentions.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import * as s from './schemas.ts';
@@ -68,6 +69,7 @@ const API_ROUTES: readonly Route[] = [
   openApiRoute,
   ...issueRoutes,
   ...mentionRoutes,
+  ...reviewRoutes,
   ...statsRoutes,
   ...alertRoutes,
   ...subscriberRoutes,

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import {
   ALERT_LEVELS,
   type AlertLevel,
+  CORRECTION_ORIGINS,
+  type CorrectionOrigin,
   SENTIMENT_LABELS,
   type SentimentLabel,
   SOURCE_NAMES,
@@ -20,6 +22,9 @@ const sourceName = z.enum(SOURCE_NAMES as unknown as [SourceName, ...SourceName[
 const sentimentLabel = z.enum(SENTIMENT_LABELS as unknown as [SentimentLabel, ...SentimentLabel[]]);
 const alertLevel = z.enum(ALERT_LEVELS as unknown as [AlertLevel, ...AlertLevel[]]);
 const scope = z.enum(SCOPES);
+const correctionOrigin = z.enum(
+  CORRECTION_ORIGINS as unknown as [CorrectionOrigin, ...CorrectionOrigin[]],
+);
 
 /** Ids we mint: short, URL-safe, so they are safe inside keys and paths. */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
@@ -132,7 +137,15 @@ const subscriberBody = z
     }
   });
 
-const sentimentCorrectionBody = z.strictObject({ label: sentimentLabel });
+const sentimentCorrectionBody = z.strictObject({
+  label: sentimentLabel,
+  origin: correctionOrigin
+    .default('manual')
+    .describe(
+      'Where the official answered: a mention list (manual), the random-sample review queue ' +
+        '(review-sample, the unbiased measure of the model) or the least-certain queue',
+    ),
+});
 
 const tenantCreateBody = z.strictObject({
   id,
@@ -175,6 +188,17 @@ const alertsQuery = z.strictObject({
 });
 
 const emptyQuery = z.strictObject({});
+
+const reviewQuery = z.strictObject({
+  mode: z.enum(['sample', 'uncertain']).default('sample'),
+  limit: intParam(1, 50).default(10),
+  hours: intParam(1, 168).default(72),
+});
+
+const qualityQuery = z.strictObject({
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+});
 
 // ---------------------------------------------------------------- response bodies
 
@@ -356,6 +380,58 @@ const correctionResult = z.object({
   id: z.string(),
   label: sentimentLabel,
   previous: sentimentLabel.optional(),
+  origin: correctionOrigin,
+});
+
+const reviewPage = z.object({
+  mode: z.enum(['sample', 'uncertain']),
+  from: z.string(),
+  to: z.string(),
+  examined: z.number().describe('Mentions of the window read (the newest, at most 2,000)'),
+  remaining: z
+    .number()
+    .describe('Model-scored mentions among those examined, the returned ones included'),
+  items: z.array(mention),
+});
+
+const agreement = z.object({
+  n: z.number(),
+  agreement: z
+    .number()
+    .nullable()
+    .describe("Share where the official kept the model's label; null when n is 0"),
+});
+
+const sentimentQuality = z.object({
+  issueId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  sample: z.object({
+    n: z.number(),
+    accuracy: z.number().nullable(),
+    macroF1: z
+      .number()
+      .nullable()
+      .describe('Mean F1 over the labels present in the official or the model labels'),
+    perClass: z.array(
+      z.object({
+        label: sentimentLabel,
+        precision: z.number(),
+        recall: z.number(),
+        f1: z.number(),
+        support: z.number(),
+      }),
+    ),
+    confusion: z.object({
+      labels: z.array(sentimentLabel),
+      rows: z.array(z.array(z.number())).describe('rows[official][model], in the order of labels'),
+    }),
+  }),
+  uncertain: agreement,
+  manual: agreement,
+  models: z
+    .record(z.string(), z.number())
+    .describe('Random-sample corrections per model version that scored the mention'),
 });
 
 const auditEntry = z.object({
@@ -390,6 +466,7 @@ export {
   alertPath,
   alertsQuery,
   auditEntry,
+  correctionOrigin,
   correctionResult,
   emptyQuery,
   errorBody,
@@ -407,7 +484,11 @@ export {
   mentionsQuery,
   noteBody,
   openApiDocument,
+  qualityQuery,
+  reviewPage,
+  reviewQuery,
   sentimentCorrectionBody,
+  sentimentQuality,
   sourceStatus,
   stats,
   statsQuery,

@@ -8,6 +8,8 @@ import type {
   Bucket,
   BucketCounts,
   BucketWidth,
+  CorrectionOrigin,
+  CorrectionRecord,
   Issue,
   Mention,
   Post,
@@ -100,15 +102,23 @@ export interface MentionRepository {
    * replayed stream batch never counts twice.
    */
   recordScores(writes: ScoreWrite[]): Promise<ScoreWriteResult>;
-  /** Replaces a mention's label with an official's correction and moves its bucket counts. */
+  /**
+   * Replaces a mention's label with an official's correction and moves its bucket counts. The
+   * correction record keeps `origin` (default `manual`) and the model's own label and version.
+   */
   correct(
     mention: Mention,
     label: SentimentLabel,
     by: string,
     at: string,
+    origin?: CorrectionOrigin,
   ): Promise<{ previous: SentimentLabel | undefined }>;
-  /** Corrections for the training export. */
-  listCorrections(): Promise<{ text: string; label: SentimentLabel; by: string; at: string }[]>;
+  /** Corrections for the training export; `origin` keeps only that kind. */
+  listCorrections(opts?: {
+    origin?: CorrectionOrigin;
+  }): Promise<{ text: string; label: SentimentLabel; by: string; at: string }[]>;
+  /** The latest correction of each mention of an issue made in [from, to), oldest first. */
+  listIssueCorrections?(issueId: string, from: string, to: string): Promise<CorrectionRecord[]>;
 }
 
 export interface BucketRepository {

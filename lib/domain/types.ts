@@ -38,6 +38,38 @@ export interface Sentiment {
   scoredAt: string;
 }
 
+/**
+ * Where an official's correction came from: a mention list (`manual`), the uniform random review
+ * sample (`review-sample`, the unbiased measure of the model) or the least-certain queue.
+ */
+export type CorrectionOrigin = 'manual' | 'review-sample' | 'review-uncertain';
+
+export const CORRECTION_ORIGINS: readonly CorrectionOrigin[] = [
+  'manual',
+  'review-sample',
+  'review-uncertain',
+];
+
+/** The stored correction of one mention (the latest one: a new correction replaces it). */
+export interface CorrectionRecord {
+  tenantId: string;
+  issueId: string;
+  mentionId: string;
+  text: string;
+  /** The official's label. */
+  label: SentimentLabel;
+  /** The label the mention carried just before (the model's, or an earlier correction's). */
+  previousLabel?: SentimentLabel;
+  /** The label the model gave; absent when the mention was never scored by a model. */
+  modelLabel?: SentimentLabel;
+  /** The model version of that score. */
+  model?: string;
+  origin: CorrectionOrigin;
+  by: string;
+  /** ISO-8601 UTC. */
+  at: string;
+}
+
 export interface Author {
   id?: string;
   handle?: string;

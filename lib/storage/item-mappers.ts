@@ -13,6 +13,8 @@ import type {
   Bucket,
   BucketCounts,
   BucketWidth,
+  CorrectionOrigin,
+  CorrectionRecord,
   Engagement,
   Issue,
   Mention,
@@ -24,6 +26,7 @@ import type {
   Subscriber,
   Tenant,
 } from '../domain/types.ts';
+import { CORRECTION_ORIGINS, SENTIMENT_LABELS } from '../domain/types.ts';
 import {
   ACTIVE_ISSUES_GSI1PK,
   alertKey,
@@ -236,6 +239,36 @@ function engagementOf(m: Pick<Mention, 'engagement'>): number {
   return sum;
 }
 
+// ---------------------------------------------------------------- corrections
+
+function optLabel(item: Item, field: string): SentimentLabel | undefined {
+  const v = item[field];
+  return typeof v === 'string' && (SENTIMENT_LABELS as readonly string[]).includes(v)
+    ? (v as SentimentLabel)
+    : undefined;
+}
+
+/** A stored correction; one stored before origins existed came from a mention list. */
+function itemToCorrection(item: Item): CorrectionRecord {
+  const origin = item.origin;
+  return compact({
+    tenantId: str(item, 'tenantId'),
+    issueId: str(item, 'issueId'),
+    mentionId: str(item, 'mentionId'),
+    text: str(item, 'text'),
+    label: str(item, 'label') as SentimentLabel,
+    previousLabel: optLabel(item, 'previousLabel'),
+    modelLabel: optLabel(item, 'modelLabel'),
+    model: optStr(item, 'model'),
+    origin:
+      typeof origin === 'string' && (CORRECTION_ORIGINS as readonly string[]).includes(origin)
+        ? (origin as CorrectionOrigin)
+        : 'manual',
+    by: str(item, 'by'),
+    at: str(item, 'at'),
+  });
+}
+
 // ---------------------------------------------------------------- buckets
 
 /** The bucket count attribute of a label. */
@@ -392,6 +425,7 @@ export {
   issueToItem,
   itemToAlert,
   itemToBucket,
+  itemToCorrection,
   itemToIssue,
   itemToMention,
   itemToSentiment,

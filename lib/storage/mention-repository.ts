@@ -29,6 +29,9 @@ import {
   BUCKET_WIDTHS,
   type BucketCounts,
   type BucketWidth,
+  CORRECTION_ORIGINS,
+  type CorrectionOrigin,
+  type CorrectionRecord,
   type Mention,
   SENTIMENT_LABELS,
   type Sentiment,
@@ -39,6 +42,7 @@ import type { TableRef } from './clients.ts';
 import {
   DAY_SECONDS,
   engagementOf,
+  itemToCorrection,
   itemToMention,
   itemToSentiment,
   LABEL_FIELD,
@@ -472,10 +476,12 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
     label: SentimentLabel,
     by: string,
     at: string,
+    origin: CorrectionOrigin = 'manual',
   ): Promise<{ previous: SentimentLabel | undefined }> {
     requireMentionShape(mention);
     requireLabel(label);
     requireIso('at', at);
+    requireOrigin(origin);
     if (typeof by !== 'string' || by.length === 0) {
       throw new ValidationError('A correction needs the id of who made it');
     }
@@ -490,10 +496,11 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
       const stored = itemToMention(item);
       const prior = itemToSentiment(item.sentiment);
       const previous = prior?.label;
+      const model = modelScoreOf(item, prior);
       try {
         await doc.send(
           new TransactWriteCommand({
-            TransactItems: correctionActions(stored, prior, label, by, at, key),
+            TransactItems: correctionActions(stored, prior, model, label, by, at, origin, key),
           }),
         );
         return { previous };
@@ -513,9 +520,11 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
   function correctionActions(
     stored: Mention,
     prior: Sentiment | undefined,
+    model: { label: SentimentLabel; version?: string } | undefined,
     label: SentimentLabel,
     by: string,
     at: string,
+    origin: CorrectionOrigin,
     key: Key,
   ): TransactItem[] {
     const names: Record<string, string> = { '#sentiment': 'sentiment' };
@@ -537,8 +546,13 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
       values[':prev'] = prior.label;
       names['#label'] = 'label';
       condition = 'attribute_exists(pk) AND tenantId = :tenant AND #sentiment.#label = :prev';
-      // The model's own label is kept once, for accuracy figures; later corrections keep it.
-      if (prior.engine !== 'correction') sets.push('modelLabel = if_not_exists(modelLabel, :prev)');
+      // The model's own label and version are kept once, for accuracy figures; later
+      // corrections find them here, since the mention's sentiment is then the official's.
+      if (prior.engine !== 'correction') {
+        sets.push('modelLabel = if_not_exists(modelLabel, :prev)');
+        values[':modelVersion'] = prior.model;
+        sets.push('modelVersion = if_not_exists(modelVersion, :modelVersion)');
+      }
     } else {
       condition =
         'attribute_exists(pk) AND tenantId = :tenant AND attribute_not_exists(#sentiment)';
@@ -566,6 +580,9 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
             title: stored.title,
             label,
             previousLabel: prior?.label,
+            modelLabel: model?.label,
+            model: model?.version,
+            origin,
             by,
             at,
             gsi1pk: CORRECTIONS_GSI1PK,
@@ -598,13 +615,25 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
     return actions;
   }
 
-  async function listCorrections(): Promise<
-    { text: string; label: SentimentLabel; by: string; at: string }[]
-  > {
+  async function listCorrections(
+    opts: { origin?: CorrectionOrigin } = {},
+  ): Promise<{ text: string; label: SentimentLabel; by: string; at: string }[]> {
+    const values: Record<string, unknown> = { ':pk': CORRECTIONS_GSI1PK };
+    let filter: string | undefined;
+    if (opts.origin !== undefined) {
+      values[':origin'] = requireOrigin(opts.origin);
+      // Corrections stored before origins existed were all made from mention lists.
+      filter =
+        opts.origin === 'manual'
+          ? '(attribute_not_exists(#origin) OR #origin = :origin)'
+          : '#origin = :origin';
+    }
     const items = await queryAll(table, {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': CORRECTIONS_GSI1PK },
+      FilterExpression: filter,
+      ExpressionAttributeNames: filter ? { '#origin': 'origin' } : undefined,
+      ExpressionAttributeValues: values,
     });
     return items.map((item) => ({
       text: str(item, 'text'),
@@ -614,7 +643,72 @@ function createMentionRepository(opts: MentionRepositoryOptions): MentionReposit
     }));
   }
 
-  return { putNew, get, query, recordScores, correct, listCorrections };
+  /**
+   * One correction item per mention (a new correction replaces it), so this is already the
+   * latest per mention. Corrections are made by hand, so an issue holds few enough of them to
+   * read its whole CORR# range and filter by time.
+   */
+  async function listIssueCorrections(
+    issueId: string,
+    from: string,
+    to: string,
+  ): Promise<CorrectionRecord[]> {
+    requireId('issue', issueId);
+    const fromMs = requireIso('from', from);
+    const toMs = requireIso('to', to);
+    if (fromMs >= toMs) throw new ValidationError("'from' must be before 'to'");
+    const items = await queryAll(table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :corr)',
+      FilterExpression: '#at >= :from AND #at < :to',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: {
+        ':pk': issuePk(issueId),
+        ':corr': 'CORR#',
+        ':from': new Date(fromMs).toISOString(),
+        ':to': new Date(toMs).toISOString(),
+      },
+    });
+    return items
+      .map(itemToCorrection)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.mentionId < b.mentionId ? -1 : 1));
+  }
+
+  return {
+    putNew,
+    get,
+    query,
+    recordScores,
+    correct,
+    listCorrections,
+    listIssueCorrections,
+  };
+}
+
+function requireOrigin(origin: string): CorrectionOrigin {
+  if (!CORRECTION_ORIGINS.includes(origin as CorrectionOrigin)) {
+    throw new ValidationError(`Unknown correction origin '${origin}'`, { origin });
+  }
+  return origin as CorrectionOrigin;
+}
+
+/**
+ * The model's own score of a mention: its current sentiment while no official has corrected it,
+ * afterwards what the first correction set aside on the item.
+ */
+function modelScoreOf(
+  item: Item,
+  prior: Sentiment | undefined,
+): { label: SentimentLabel; version?: string } | undefined {
+  if (prior && prior.engine !== 'correction') return { label: prior.label, version: prior.model };
+  const label = item.modelLabel;
+  if (typeof label !== 'string' || !SENTIMENT_LABELS.includes(label as SentimentLabel)) {
+    return undefined;
+  }
+  const version = item.modelVersion;
+  return {
+    label: label as SentimentLabel,
+    ...(typeof version === 'string' ? { version } : {}),
+  };
 }
 
 /** The stored shape of a score: exactly the Sentiment fields, nothing the caller tacked on. */

@@ -230,7 +230,9 @@ const correctSentiment = defineRoute({
   method: 'POST',
   path: '/v1/mentions/{mentionId}/sentiment',
   scope: 'pantau/write',
-  summary: "Correct a mention's sentiment label (moves its counts; kept for retraining)",
+  summary:
+    "Correct or confirm a mention's sentiment label (moves its counts; kept for retraining and " +
+    'for the live quality figures). origin says where the official answered (default manual).',
   tag,
   params: s.mentionPath,
   query: s.emptyQuery,
@@ -243,17 +245,22 @@ const correctSentiment = defineRoute({
     }
     // The issue may have been deleted since; its mentions are then no longer the tenant's to edit.
     await requireIssue(ctx, mention.issueId);
-    const label = ctx.body.label;
+    const { label, origin } = ctx.body;
     const { previous } = await ctx.deps.repos.mentions.correct(
       mention,
       label,
       ctx.principal.clientId,
       ctx.now.toISOString(),
+      origin,
     );
-    await audit(ctx, 'mention.sentiment.correct', `mention/${mention.id}`, { label, previous });
+    await audit(ctx, 'mention.sentiment.correct', `mention/${mention.id}`, {
+      label,
+      previous,
+      origin,
+    });
     return {
       status: 200,
-      body: { id: mention.id, label, ...(previous ? { previous } : {}) },
+      body: { id: mention.id, label, ...(previous ? { previous } : {}), origin },
     };
   },
 });

@@ -1,15 +1,21 @@
 /**
- * `pantau corrections export [--out FILE] [--data-dir DIR]`: officials' sentiment corrections in
- * the training format (`text<TAB>LABEL`, one a line), for `npm run train:sentiment -- --extra FILE`.
+ * `pantau corrections export [--origin all|manual|review-sample|review-uncertain] [--out FILE]
+ * [--data-dir DIR]`: officials' sentiment corrections in the training format (`text<TAB>LABEL`,
+ * one a line), for `npm run train:sentiment -- --extra FILE`. `--origin` keeps one kind, e.g. the
+ * least-certain answers for retraining, or leaves the random-sample answers out of training so
+ * they can still measure the model.
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { MentionRepository } from '../../domain/ports.ts';
+import { CORRECTION_ORIGINS, type CorrectionOrigin } from '../../domain/types.ts';
 import { openLocalStore } from '../../local/store.ts';
 
 const summary = 'Export officials’ sentiment corrections as training data (text<TAB>label)';
 
-const USAGE = 'Usage: pantau corrections export [--out FILE] [--data-dir DIR]';
+const ORIGIN_CHOICES = ['all', ...CORRECTION_ORIGINS];
+
+const USAGE = `Usage: pantau corrections export [--origin ${ORIGIN_CHOICES.join('|')}] [--out FILE] [--data-dir DIR]`;
 
 /** Tabs and line breaks inside a post would break the one-line-per-example format. */
 function trainingLine(text: string, label: string): string {
@@ -19,8 +25,9 @@ function trainingLine(text: string, label: string): string {
 async function exportCorrections(
   mentions: Pick<MentionRepository, 'listCorrections'>,
   out: Writable,
+  origin: CorrectionOrigin | 'all' = 'all',
 ): Promise<number> {
-  const corrections = await mentions.listCorrections();
+  const corrections = await mentions.listCorrections(origin === 'all' ? {} : { origin });
   let written = 0;
   for (const c of corrections) {
     if (c.text.trim() === '') continue;
@@ -38,23 +45,40 @@ async function run(argv: string[]): Promise<number> {
   }
   let outFile: string | undefined;
   let dataDir: string | undefined;
+  let origin: CorrectionOrigin | 'all' = 'all';
   for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--out') outFile = rest[++i];
-    else if (rest[i] === '--data-dir') dataDir = rest[++i];
-    else {
-      console.error(`Unknown option '${rest[i]}'\n${USAGE}`);
+    const flag = rest[i];
+    if (flag === '--out' || flag === '--data-dir' || flag === '--origin') {
+      const value = rest[++i];
+      if (value === undefined || value.startsWith('--')) {
+        console.error(`Option '${flag}' needs a value\n${USAGE}`);
+        return 2;
+      }
+      if (flag === '--out') outFile = value;
+      else if (flag === '--data-dir') dataDir = value;
+      else if (!ORIGIN_CHOICES.includes(value)) {
+        console.error(
+          `Unknown origin '${value}': must be one of ${ORIGIN_CHOICES.join(', ')}\n${USAGE}`,
+        );
+        return 2;
+      } else origin = value as CorrectionOrigin | 'all';
+    } else {
+      console.error(`Unknown option '${flag}'\n${USAGE}`);
       return 2;
     }
   }
   const store = await openLocalStore(dataDir);
   try {
     const out = outFile ? createWriteStream(outFile) : process.stdout;
-    const written = await exportCorrections(store.repos.mentions, out);
+    const written = await exportCorrections(store.repos.mentions, out, origin);
     if (outFile)
       await new Promise<void>((r, j) =>
         (out as ReturnType<typeof createWriteStream>).end((e?: Error) => (e ? j(e) : r())),
       );
-    console.error(`pantau: exported ${written} correction(s)${outFile ? ` to ${outFile}` : ''}`);
+    const kind = origin === 'all' ? '' : ` (origin ${origin})`;
+    console.error(
+      `pantau: exported ${written} correction(s)${kind}${outFile ? ` to ${outFile}` : ''}`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -10,6 +10,7 @@ import type { ApiToken, MentionQuery, Page, Repositories } from '../../../lib/do
 import type {
   Alert,
   Bucket,
+  CorrectionRecord,
   Issue,
   Mention,
   SentimentLabel,
@@ -50,7 +51,11 @@ function createFakeRepositories(): Repositories & {
     target: string;
     change?: unknown;
   }[] = [];
-  const corrections: { text: string; label: SentimentLabel; by: string; at: string }[] = [];
+  // As in DynamoDB: one correction record per mention (a new one replaces it), and the model's
+  // own label and version set aside on the mention at its first correction.
+  const corrections = new Map<string, CorrectionRecord>();
+  const modelScores = new Map<string, { label: SentimentLabel; version: string }>();
+  const ORIGINS = ['manual', 'review-sample', 'review-uncertain'];
   const key = randomBytes(16);
   const sign = (body: string) => createHmac('sha256', key).update(body).digest('base64url');
 
@@ -191,22 +196,48 @@ function createFakeRepositories(): Repositories & {
         }
         return { applied, alreadyScored };
       },
-      async correct(mention, label, by, at) {
+      async correct(mention, label, by, at, origin = 'manual') {
+        if (!ORIGINS.includes(origin)) throw new ValidationError(`Unknown origin '${origin}'`);
         const m = (mentions.get(mention.issueId) ?? []).find((x) => x.id === mention.id);
-        if (!m) throw new NotFoundError('Mention');
-        const previous = m.sentiment?.label;
+        if (!m || m.tenantId !== mention.tenantId) throw new NotFoundError('Mention');
+        const prior = m.sentiment;
+        if (prior && prior.engine !== 'correction' && !modelScores.has(m.id)) {
+          modelScores.set(m.id, { label: prior.label, version: prior.model });
+        }
+        const model = modelScores.get(m.id);
         m.sentiment = {
           label,
           scores: { POSITIVE: 0, NEGATIVE: 0, NEUTRAL: 0, MIXED: 0, [label]: 1 },
           engine: 'correction',
-          model: by,
+          model: 'official',
           scoredAt: at,
         };
-        corrections.push({ text: m.text, label, by, at });
-        return { previous };
+        corrections.set(m.id, {
+          tenantId: m.tenantId,
+          issueId: m.issueId,
+          mentionId: m.id,
+          text: m.text,
+          label,
+          ...(prior ? { previousLabel: prior.label } : {}),
+          ...(model ? { modelLabel: model.label, model: model.version } : {}),
+          origin,
+          by,
+          at,
+        });
+        return { previous: prior?.label };
       },
-      async listCorrections() {
-        return clone(corrections);
+      async listCorrections(opts = {}) {
+        return [...corrections.values()]
+          .filter((c) => opts.origin === undefined || c.origin === opts.origin)
+          .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+          .map(({ text, label, by, at }) => ({ text, label, by, at }));
+      },
+      async listIssueCorrections(issueId, from, to) {
+        if (!(from < to)) throw new ValidationError("'from' must be before 'to'");
+        return [...corrections.values()]
+          .filter((c) => c.issueId === issueId && c.at >= from && c.at < to)
+          .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+          .map(clone);
       },
     },
     buckets: {

@@ -1,0 +1,236 @@
+/**
+ * Sentiment review (issue #3): queues of recent model-scored mentions for officials to label, and
+ * the model's live quality measured from their answers.
+ *
+ * Corrections made where a label looked wrong are a biased sample: they teach the model but
+ * cannot measure it. The `sample` queue is a uniform random order of the window's model-scored
+ * mentions, so its answers (origin `review-sample`) estimate accuracy without that bias. The
+ * `uncertain` queue puts the smallest score margins first: the answers that teach the model most.
+ */
+import { createHmac } from 'node:crypto';
+import { ValidationError } from '../../domain/errors.ts';
+import type { CorrectionRecord, Mention, SentimentLabel } from '../../domain/types.ts';
+import { defineRoute, requireIssue } from '../route.ts';
+import * as s from '../schemas.ts';
+
+const tag = 'Review';
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const DEFAULT_QUALITY_DAYS = 90;
+/** The newest mentions of the window a review request reads, at most. */
+const REVIEW_EXAMINE = 2_000;
+const REVIEW_PAGE = 1_000;
+
+/** Confusion order of the contract: the three model classes first, then MIXED. */
+const QUALITY_LABELS: readonly SentimentLabel[] = ['NEGATIVE', 'NEUTRAL', 'POSITIVE', 'MIXED'];
+
+type ReviewMode = 'sample' | 'uncertain';
+
+/** Scored by a model, not (yet) by an official: what the queues offer. */
+function isModelScored(m: Mention): boolean {
+  return m.sentiment !== undefined && m.sentiment.engine !== 'correction';
+}
+
+/**
+ * The sample queue's key of a mention: HMAC-SHA256 keyed by the issue and the UTC day. A keyed
+ * hash gives a uniform random order that everyone sees alike all day and that changes next day.
+ */
+function sampleRank(issueId: string, now: Date, mentionId: string): string {
+  const day = now.toISOString().slice(0, 10);
+  return createHmac('sha256', `${issueId}${day}`).update(mentionId).digest('hex');
+}
+
+/** Distance between the two highest of the POSITIVE/NEGATIVE/NEUTRAL scores. */
+function scoreMargin(m: Mention): number {
+  const sc = m.sentiment?.scores;
+  const top = [sc?.POSITIVE ?? 0, sc?.NEGATIVE ?? 0, sc?.NEUTRAL ?? 0].sort((a, b) => b - a);
+  return (top[0] as number) - (top[1] as number);
+}
+
+const byId = (a: Mention, b: Mention) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function orderQueue(mode: ReviewMode, issueId: string, now: Date, items: Mention[]): Mention[] {
+  if (mode === 'sample') {
+    const ranked = items.map((m) => ({ m, r: sampleRank(issueId, now, m.id) }));
+    ranked.sort((a, b) => (a.r < b.r ? -1 : a.r > b.r ? 1 : byId(a.m, b.m)));
+    return ranked.map((x) => x.m);
+  }
+  const ranked = items.map((m) => ({ m, d: scoreMargin(m) }));
+  ranked.sort(
+    (a, b) =>
+      a.d - b.d ||
+      (a.m.createdAt > b.m.createdAt ? -1 : a.m.createdAt < b.m.createdAt ? 1 : byId(a.m, b.m)),
+  );
+  return ranked.map((x) => x.m);
+}
+
+const reviewQueue = defineRoute({
+  method: 'GET',
+  path: '/v1/issues/{issueId}/review',
+  scope: 'pantau/read',
+  summary:
+    'Model-scored mentions of the last `hours` (newest 2,000 examined) for officials to label. ' +
+    'mode=sample: a uniform random order, the same all UTC day (HMAC-SHA256 keyed by issue id + ' +
+    'date over the mention id); answer with origin review-sample. mode=uncertain: smallest margin ' +
+    'between the two top scores first; answer with origin review-uncertain.',
+  tag,
+  params: s.issuePath,
+  query: s.reviewQuery,
+  responses: [{ status: 200, description: 'The queue', schema: s.reviewPage }],
+  async handle(ctx) {
+    const issue = await requireIssue(ctx, ctx.params.issueId);
+    const { mode, limit, hours } = ctx.query;
+    const to = ctx.now.toISOString();
+    const from = new Date(ctx.now.getTime() - hours * HOUR_MS).toISOString();
+    const eligible: Mention[] = [];
+    let examined = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.deps.repos.mentions.query(issue.id, {
+        from,
+        to,
+        limit: Math.min(REVIEW_PAGE, REVIEW_EXAMINE - examined),
+        cursor,
+        order: 'desc',
+      });
+      examined += page.items.length;
+      for (const m of page.items) {
+        if (m.tenantId === ctx.principal.tenantId && isModelScored(m)) eligible.push(m);
+      }
+      cursor = page.nextCursor;
+    } while (cursor && examined < REVIEW_EXAMINE);
+    const items = orderQueue(mode, issue.id, ctx.now, eligible).slice(0, limit);
+    return {
+      status: 200,
+      body: { mode, from, to, examined, remaining: eligible.length, items },
+    };
+  },
+});
+
+interface ClassFigures {
+  label: SentimentLabel;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+interface QualityFigures {
+  sample: {
+    n: number;
+    accuracy: number | null;
+    macroF1: number | null;
+    perClass: ClassFigures[];
+    confusion: { labels: SentimentLabel[]; rows: number[][] };
+  };
+  uncertain: { n: number; agreement: number | null };
+  manual: { n: number; agreement: number | null };
+  models: Record<string, number>;
+}
+
+/** Judgments of the model: the latest correction of each mention the model had scored. */
+function judgments(corrections: readonly CorrectionRecord[]): CorrectionRecord[] {
+  const latest = new Map<string, CorrectionRecord>();
+  for (const c of corrections) {
+    const seen = latest.get(c.mentionId);
+    if (!seen || c.at > seen.at) latest.set(c.mentionId, c);
+  }
+  // A mention corrected before any model scored it says nothing about the model.
+  return [...latest.values()].filter((c) => c.modelLabel !== undefined);
+}
+
+function agreementOf(cs: readonly CorrectionRecord[]): { n: number; agreement: number | null } {
+  const n = cs.length;
+  const kept = cs.filter((c) => c.label === c.modelLabel).length;
+  return { n, agreement: n === 0 ? null : kept / n };
+}
+
+/**
+ * The quality figures of a set of corrections. Only `review-sample` answers measure the model
+ * (rows = official label, columns = model label); the other origins only report agreement.
+ */
+function qualityFigures(corrections: readonly CorrectionRecord[]): QualityFigures {
+  const judged = judgments(corrections);
+  const sample = judged.filter((c) => c.origin === 'review-sample');
+  const k = QUALITY_LABELS.length;
+  const rows = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const models: Record<string, number> = {};
+  let correct = 0;
+  for (const c of sample) {
+    const r = QUALITY_LABELS.indexOf(c.label);
+    const col = QUALITY_LABELS.indexOf(c.modelLabel as SentimentLabel);
+    const row = rows[r] as number[];
+    row[col] = (row[col] as number) + 1;
+    if (r === col) correct++;
+    const version = c.model ?? 'unknown';
+    models[version] = (models[version] ?? 0) + 1;
+  }
+  const perClass: ClassFigures[] = [];
+  QUALITY_LABELS.forEach((label, i) => {
+    const tp = rows[i]?.[i] ?? 0;
+    const support = (rows[i] as number[]).reduce((a, b) => a + b, 0);
+    const predicted = rows.reduce((a, row) => a + (row[i] as number), 0);
+    // Only labels the officials or the model used: a class absent from both has no F1 to average.
+    if (support === 0 && predicted === 0) return;
+    const precision = predicted === 0 ? 0 : tp / predicted;
+    const recall = support === 0 ? 0 : tp / support;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    perClass.push({ label, precision, recall, f1, support });
+  });
+  const n = sample.length;
+  return {
+    sample: {
+      n,
+      accuracy: n === 0 ? null : correct / n,
+      macroF1: n === 0 ? null : perClass.reduce((a, c) => a + c.f1, 0) / perClass.length,
+      perClass,
+      confusion: { labels: [...QUALITY_LABELS], rows },
+    },
+    uncertain: agreementOf(judged.filter((c) => c.origin === 'review-uncertain')),
+    manual: agreementOf(judged.filter((c) => c.origin === 'manual')),
+    models,
+  };
+}
+
+/** Parsed like the stats route's range: `to` defaults to now, `from` to 90 days before `to`. */
+function qualityRange(q: { from?: string; to?: string }, now: Date) {
+  const toMs = Date.parse(q.to ?? now.toISOString());
+  const fromMs = q.from ? Date.parse(q.from) : toMs - DEFAULT_QUALITY_DAYS * DAY_MS;
+  if (fromMs >= toMs) {
+    throw new ValidationError('Invalid query.from: must be before query.to', [
+      { field: 'query.from', message: 'must be before query.to' },
+    ]);
+  }
+  return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
+}
+
+const sentimentQualityRoute = defineRoute({
+  method: 'GET',
+  path: '/v1/issues/{issueId}/sentiment-quality',
+  scope: 'pantau/read',
+  summary:
+    "The model's measured quality on this issue from officials' corrections made in [from, to) " +
+    '(default: the last 90 days), the latest correction per mention. sample: accuracy, macro-F1, ' +
+    'per-class figures and confusion from random-sample answers only (the unbiased figure); ' +
+    'uncertain and manual: agreement only. Figures are null while n is 0.',
+  tag,
+  params: s.issuePath,
+  query: s.qualityQuery,
+  responses: [{ status: 200, description: 'The figures', schema: s.sentimentQuality }],
+  async handle(ctx) {
+    const issue = await requireIssue(ctx, ctx.params.issueId);
+    const { from, to } = qualityRange(ctx.query, ctx.now);
+    const mentions = ctx.deps.repos.mentions;
+    if (!mentions.listIssueCorrections) {
+      throw new Error('The mention repository cannot list the corrections of an issue');
+    }
+    const corrections = await mentions.listIssueCorrections(issue.id, from, to);
+    const own = corrections.filter((c) => c.tenantId === ctx.principal.tenantId);
+    return { status: 200, body: { issueId: issue.id, from, to, ...qualityFigures(own) } };
+  },
+});
+
+const reviewRoutes = [reviewQueue, sentimentQualityRoute];
+
+export type { QualityFigures };
+export { orderQueue, qualityFigures, reviewRoutes, sampleRank, scoreMargin };
