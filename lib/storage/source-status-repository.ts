@@ -22,6 +22,8 @@ const STOPS = ['rate-limited', 'quota-exhausted'] as const;
 /** Health values a shard of an earlier run still records: they are about the credential, now. */
 const CREDENTIAL_STOPS = new Set(['rate-limited', 'quota-exhausted', 'auth-failed']);
 const HEALTH = new Set(['ok', 'rate-limited', 'quota-exhausted', 'auth-failed', 'error']);
+/** Health values of a shard whose every scope failed, without a stop to wait out. */
+const FAILURES = new Set(['error', 'auth-failed']);
 /**
  * `<ISO start, UTC, ms>~<suffix>` (the collect pipeline's newRunId): ids compare as strings in
  * the order the runs started, which is what tells a later run from a late shard of an earlier one.
@@ -142,14 +144,25 @@ function updateFor(s: SourceStatus, stored: Item | undefined, now?: string): Upd
     const stopStored = '#status IN (:rl, :qe) AND #until > :now';
     conditions.push(keepStop ? `(${stopStored})` : `NOT (${stopStored})`);
   }
-  if (!keepStop) {
+  // Within a run, `error` and `auth-failed` mean every shard so far failed, as they mean every
+  // scope failed within one shard: a shard that failed keeps the `ok` of one that ended well and
+  // leaves only its `lastError`. And the run's last failure stays in `lastError` while the run
+  // lasts, so one failed shard among sixteen is not hidden behind the fifteen that ended well.
+  let keepOk = false;
+  if (!keepStop && relation === 'same' && FAILURES.has(s.status)) {
+    keepOk = stored?.status === 'ok';
+    values[':ok'] = 'ok';
+    conditions.push(keepOk ? '#status = :ok' : '(attribute_not_exists(#status) OR #status <> :ok)');
+  }
+  const keepStatus = keepStop || keepOk;
+  if (!keepStatus) {
     field('status', s.status);
     if (s.until !== undefined) field('until', s.until);
     else remove.push('#until');
   }
   if (s.lastError !== undefined) field('lastError', s.lastError);
-  // The stop's own reason stays with a kept stop.
-  else if (!keepStop) remove.push('#lastError');
+  // A new run starts without the last one's error; within a run it stays.
+  else if (!keepStop && relation !== 'same') remove.push('#lastError');
 
   if (relation !== 'earlier') {
     field('source', s.source);

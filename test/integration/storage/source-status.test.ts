@@ -185,7 +185,60 @@ describe('SourceStatusRepository on DynamoDB Local', () => {
     const cleared = await stored();
     expect(cleared).toMatchObject({ status: 'ok', postsSeen: 24, mentionsWritten: 7, shards: 3 });
     expect(cleared).not.toHaveProperty('until');
-    expect(cleared).not.toHaveProperty('lastError');
+    // The run did hit the limit: its reason stays until the next run.
+    expect(cleared?.lastError).toBe('issue:i7: 429 Too Many Requests');
+  });
+
+  it('keeps the last failure of the run in lastError; error only while no shard ended well', async () => {
+    const run = newRunId();
+    const failed = shard(run, 0, 0, {
+      status: 'error',
+      lastError: 'issue:i9: 500 from the source',
+    });
+    await repos.sourceStatus.put(failed, { now: T0 });
+    expect(await stored()).toMatchObject({ status: 'error', shards: 1 });
+    await repos.sourceStatus.put(shard(run, 20, 5, { lastRunAt: LATER }), { now: LATER });
+    // A shard failed after one ended well: still ok, and the reason is kept.
+    const again = shard(run, 1, 0, { status: 'auth-failed', lastError: 'issue:i4: 401' });
+    await repos.sourceStatus.put(again, { now: LATER });
+    expect(await stored()).toEqual({
+      source: 'x',
+      status: 'ok',
+      lastError: 'issue:i4: 401',
+      lastRunAt: T0,
+      postsSeen: 21,
+      mentionsWritten: 5,
+      runId: run,
+      shards: 3,
+      shardsPlanned: 4,
+    });
+    await repos.sourceStatus.put(shard(run, 10, 2), { now: LATER });
+    expect(await stored()).toMatchObject({ status: 'ok', lastError: 'issue:i4: 401', shards: 4 });
+    // The next run starts from its own shards.
+    await repos.sourceStatus.put(shard(newRunId(), 4, 1, { lastRunAt: LATER }), { now: LATER });
+    const next = await stored();
+    expect(next).toMatchObject({ status: 'ok', postsSeen: 4, shards: 1 });
+    expect(next).not.toHaveProperty('lastError');
+  });
+
+  it('keeps a failure reason written at the same time as any number of shards that ended well', async () => {
+    const run = newRunId();
+    const oks = Array.from({ length: 12 }, () => shard(run, 2, 1));
+    const failed = shard(run, 1, 0, { status: 'error', lastError: 'issue:i2: 503' });
+    await Promise.all([
+      ...oks.slice(0, 6).map((s) => repos.sourceStatus.put(s, { now: LATER })),
+      repos.sourceStatus.put(failed, { now: LATER }),
+      ...oks.slice(6).map((s) => repos.sourceStatus.put(s, { now: LATER })),
+    ]);
+    const after = await stored();
+    expect(after).toMatchObject({
+      lastError: 'issue:i2: 503',
+      postsSeen: 25,
+      mentionsWritten: 12,
+      shards: 13,
+    });
+    // Whatever the order, a shard that ended well wrote after or before the failed one.
+    expect(after?.status).toBe('ok');
   });
 
   it('keeps a stop stored at the same time as any number of shards that ended well', async () => {
