@@ -287,6 +287,28 @@ describe('GET /v1/issues/{id}/review', () => {
     expect(res.json.remaining).toBe(3);
   });
 
+  it('examines only the newest 2,000 mentions of the window', async () => {
+    const big = await t.issue(t.a.write);
+    const newest = new Set<string>();
+    for (let i = 0; i < 2_050; i++) {
+      // The 50 oldest are the least certain: they would lead the queue if they were read.
+      const m = await put(t, 'kominfo', big, 1_000 + i, 1 + i, {
+        sentiment: scored(
+          'NEUTRAL',
+          i < 2_000 ? { NEUTRAL: 0.9 } : { NEUTRAL: 0.5, NEGATIVE: 0.49 },
+        ),
+      });
+      if (i < 2_000) newest.add(m.id);
+    }
+    const res = await t.call('GET', `/v1/issues/${big}/review`, {
+      token: t.a.read,
+      query: { mode: 'uncertain', limit: '50' },
+    });
+    expect(res.json).toMatchObject({ examined: 2_000, remaining: 2_000 });
+    expect(res.json.items).toHaveLength(50);
+    expect(ids(res).every((id) => newest.has(id))).toBe(true);
+  });
+
   it('refuses a bad limit, hours or mode with a 400 naming the field', async () => {
     for (const [name, value] of [
       ['limit', '0'],
