@@ -3,7 +3,8 @@
  * runtime: the random-sample queue as the API orders it, a confirmation and a correction saved
  * with the queue as origin (checked through the API: the mention's label and the quality
  * figures), the switch to the least-certain queue, the quality line below and above 30 sampled
- * answers, a read-only token that sees the queue with disabled buttons, English, and 360 px.
+ * answers, a read-only token that sees the queue (and the mention lists' correction control)
+ * disabled with the reason, English, and 360 px.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -339,6 +340,13 @@ describe('sentiment review panel in Chromium on the local runtime', () => {
       expect(await p.locator('.review-answer:enabled').count()).toBe(0);
       expect(await buttons.first().getAttribute('aria-describedby')).toBe(
         await note.getAttribute('id'),
+      );
+      // The mention lists' correction control follows the same rule.
+      const selects = p.locator('.mention-list select');
+      expect(await selects.count()).toBeGreaterThan(0);
+      expect(await p.locator('.mention-list select:enabled').count()).toBe(0);
+      expect(await p.locator('.mention-correct').first().textContent()).toContain(
+        'Hanya baca: token tanpa izin pantau/write',
       );
       // The switch still works for reading.
       await p.getByRole('button', { name: 'Paling ragu' }).click();

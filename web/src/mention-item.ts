@@ -36,14 +36,21 @@ function mentionContent(m: Mention): HTMLElement[] {
   ];
 }
 
-function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
+/**
+ * `writable` false (a read-only token, see permissions.ts) shows the control disabled with the
+ * reason instead of one that can only fail.
+ */
+function mentionItem(ctx: ViewContext, m: Mention, writable = true): HTMLElement {
   const label = m.sentiment?.label;
   const selectId = `sent-${m.id}`;
+  const reasonId = `sent-ro-${m.id}`;
   const select = h(
     'select',
     {
       id: selectId,
       class: `sentiment-select${label ? ` s-${label.toLowerCase()}` : ''}`,
+      disabled: !writable,
+      'aria-describedby': writable ? undefined : reasonId,
       onchange: async (ev: Event) => {
         const target = ev.target as HTMLSelectElement;
         const next = target.value as SentimentLabel;
@@ -71,6 +78,7 @@ function mentionItem(ctx: ViewContext, m: Mention): HTMLElement {
       { class: 'mention-correct' },
       h('label', { for: selectId }, t('correctLabel')),
       select,
+      writable ? null : h('span', { id: reasonId, class: 'muted' }, t('readOnlyShort')),
     ),
   );
 }

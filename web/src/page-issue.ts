@@ -9,6 +9,7 @@ import { clear, h } from './dom.ts';
 import { decimal, num, pct, relative } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
 import { mentionItem } from './mention-item.ts';
+import { canWrite } from './permissions.ts';
 import { reviewPanel } from './review-panel.ts';
 import { routeHref } from './router.ts';
 import type { BucketWidth, DetectorParams, Stats } from './types.ts';
@@ -67,12 +68,13 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
   view.interval = fitInterval(view.interval, view.range);
   const to = new Date();
   const from = new Date(to.getTime() - RANGE_MS[view.range]).toISOString();
-  const [issue, stats, negatives, engaged, alerts] = await Promise.all([
+  const [issue, stats, negatives, engaged, alerts, writable] = await Promise.all([
     ctx.api.issue(issueId),
     ctx.api.stats(issueId, { interval: view.interval, from }),
     ctx.api.mentions(issueId, { sentiment: 'NEGATIVE', sort: 'newest', limit: 5, from }),
     ctx.api.mentions(issueId, { sort: 'engagement', limit: 5, from }),
     ctx.api.issueAlerts(issueId),
+    canWrite(ctx),
   ]);
   const current = currentLevels(alerts).get(issueId);
 
@@ -123,7 +125,7 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
           ? h(
               'ul',
               { class: 'mention-list' },
-              negatives.items.map((m) => mentionItem(ctx, m)),
+              negatives.items.map((m) => mentionItem(ctx, m, writable)),
             )
           : h('p', { class: 'muted' }, t('noMentions')),
       ),
@@ -135,7 +137,7 @@ async function renderIssue(ctx: ViewContext, el: HTMLElement, issueId: string): 
           ? h(
               'ul',
               { class: 'mention-list' },
-              engaged.items.map((m) => mentionItem(ctx, m)),
+              engaged.items.map((m) => mentionItem(ctx, m, writable)),
             )
           : h('p', { class: 'muted' }, t('noMentions')),
       ),

@@ -11,8 +11,8 @@ import type { ViewContext } from './view.ts';
 
 const WRITE_SCOPES = ['pantau/write', 'pantau/admin'];
 
-/** Per token, so signing in with another token asks again. */
-const known = new Map<string, boolean>();
+/** Per token, so signing in with another token asks again; a promise, so callers share one ask. */
+const known = new Map<string, Promise<boolean>>();
 
 /** The `scope` claim of a JWT, or undefined when the token is not a JWT carrying one. */
 function jwtScopes(token: string): string[] | undefined {
@@ -29,35 +29,37 @@ function jwtScopes(token: string): string[] | undefined {
   }
 }
 
-/**
- * True when the session may write. When the API cannot be asked (network), the answer is true:
- * the control stays usable and the write itself reports the error.
- */
-async function canWrite(ctx: ViewContext): Promise<boolean> {
-  const token = currentSession(ctx.config)?.token;
-  if (!token) return false;
-  const cached = known.get(token);
-  if (cached !== undefined) return cached;
+async function ask(ctx: ViewContext, token: string): Promise<boolean> {
   const scopes = jwtScopes(token);
-  let result: boolean;
-  if (scopes) {
-    result = scopes.some((s) => WRITE_SCOPES.includes(s));
-  } else {
-    try {
-      result = await ctx.api.writeAccess();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) throw err;
-      return true;
-    }
+  if (scopes) return scopes.some((s) => WRITE_SCOPES.includes(s));
+  try {
+    return await ctx.api.writeAccess();
+  } catch (err) {
+    known.delete(token);
+    if (err instanceof ApiError && err.status === 401) throw err;
+    return true;
   }
-  known.set(token, result);
-  return result;
+}
+
+/**
+ * True when the session may write. When the API cannot be asked (network), the answer is true
+ * and not remembered: the control stays usable and the write itself reports the error.
+ */
+function canWrite(ctx: ViewContext): Promise<boolean> {
+  const token = currentSession(ctx.config)?.token;
+  if (!token) return Promise.resolve(false);
+  let answer = known.get(token);
+  if (!answer) {
+    answer = ask(ctx, token);
+    known.set(token, answer);
+  }
+  return answer;
 }
 
 /** A write answered 403: remember it, so the page stops offering what the token cannot do. */
 function markReadOnly(ctx: ViewContext): void {
   const token = currentSession(ctx.config)?.token;
-  if (token) known.set(token, false);
+  if (token) known.set(token, Promise.resolve(false));
 }
 
 export { canWrite, jwtScopes, markReadOnly };
