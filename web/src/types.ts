@@ -8,6 +8,7 @@ import type {
   AlertStatus,
   BucketCounts,
   BucketWidth,
+  CorrectionOrigin,
   DetectorParams,
   Issue,
   Mention,
@@ -36,9 +37,6 @@ interface Stats {
     topHashtags: { hashtag: string; count: number }[];
   };
 }
-
-/** Where an official's label was given; the quality figures keep the kinds apart. */
-type CorrectionOrigin = 'manual' | 'review-sample' | 'review-uncertain';
 
 type ReviewMode = 'sample' | 'uncertain';
 
