@@ -107,6 +107,7 @@ describe('API on DynamoDB Local over HTTP', () => {
       id: mentionId,
       label: next,
       previous: before?.sentiment?.label,
+      origin: 'manual',
     });
     expect((await repos.mentions.get(mentionId))?.sentiment?.label).toBe(next);
     const corrections = await repos.mentions.listCorrections();

@@ -172,6 +172,8 @@ describe('OpenAPI contract', () => {
     await call('GET', `${i}/subscribers`, tokens.read);
     await call('DELETE', `${i}/subscribers/${sub.id}`, tokens.write);
     await call('POST', `/v1/mentions/${mentionId}/sentiment`, tokens.write, { label: 'NEGATIVE' });
+    await call('GET', `${i}/review`, tokens.read, undefined, { mode: 'uncertain', limit: '5' });
+    await call('GET', `${i}/sentiment-quality`, tokens.read);
     await call('GET', '/v1/sources/status', tokens.read);
     await call('POST', '/v1/tenants', op.admin, { id: 'bmkg', name: 'BMKG' });
     await call('GET', '/v1/tenants', op.admin);
