@@ -461,6 +461,14 @@ const openApiDocument = z.looseObject({
   paths: z.record(z.string(), z.unknown()),
 });
 
+/** The caller as the API sees it: what a client asks before it offers controls. */
+const me = z.object({
+  tenantId: z.string(),
+  clientId: z.string(),
+  /** Effective scopes: admin implies write, write implies read. */
+  scopes: z.array(scope),
+});
+
 export {
   alert,
   alertPath,
@@ -478,6 +486,7 @@ export {
   issuePath,
   items,
   limitQuery,
+  me,
   mention,
   mentionPage,
   mentionPath,

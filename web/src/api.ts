@@ -53,11 +53,7 @@ interface ApiClient {
   }>;
   review(issueId: string, q: { mode: ReviewMode; limit?: number }): Promise<ReviewQueue>;
   sentimentQuality(issueId: string): Promise<SentimentQuality>;
-  /**
-   * Whether this token may write. The API names no route for the caller's scopes, but it checks
-   * the scope before it reads the body: an empty correction is refused with 403 without the
-   * write scope and with 400 (invalid body) with it, and changes nothing either way.
-   */
+  /** Whether this token may write: `GET /v1/me` names its effective scopes. */
   writeAccess(): Promise<boolean>;
   subscribers(issueId: string): Promise<Subscriber[]>;
   addSubscriber(
@@ -141,15 +137,8 @@ function createApiClient(opts: {
     review: (issueId, q) => call('GET', `/v1/issues/${enc(issueId)}/review${queryString(q)}`),
     sentimentQuality: (issueId) => call('GET', `/v1/issues/${enc(issueId)}/sentiment-quality`),
     writeAccess: async () => {
-      try {
-        await call('POST', '/v1/mentions/-/sentiment', {});
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 403) return false;
-        if (err instanceof ApiError && (err.status === 400 || err.status === 404)) return true;
-        throw err;
-      }
-      // A 2xx for an empty body would be an API that skipped validation: nothing to conclude.
-      return true;
+      const me = await call<{ scopes: string[] }>('GET', '/v1/me');
+      return me.scopes.includes('pantau/write');
     },
     subscribers: async (issueId) =>
       (await call<Page<Subscriber>>('GET', `/v1/issues/${enc(issueId)}/subscribers`)).items,

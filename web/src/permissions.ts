@@ -2,7 +2,7 @@
  * May this session write (label sentiment, acknowledge, ...)? Read-only tokens (`pantau/read`)
  * should see controls they cannot use as disabled with the reason, not fail on press. A Cognito
  * access token says its scopes in its `scope` claim; a local `pt_` token is opaque, so the API is
- * asked once per token (see ApiClient.writeAccess). The answer only shapes the page: the API
+ * asked once per token (`GET /v1/me`, ApiClient.writeAccess). The answer only shapes the page: the API
  * still enforces the scope on every write.
  */
 import { ApiError } from './api.ts';

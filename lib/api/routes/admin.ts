@@ -6,9 +6,10 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import type { ApiToken } from '../../domain/ports.ts';
 import type { Tenant } from '../../domain/types.ts';
-import { issueLocalToken } from '../auth.ts';
+import { hasScope, issueLocalToken } from '../auth.ts';
 import { audit, auditCreate, defineRoute, type RouteContext } from '../route.ts';
 import * as s from '../schemas.ts';
+import { SCOPES } from '../types.ts';
 
 type Ctx = Pick<RouteContext<unknown, unknown, unknown>, 'principal' | 'deps'>;
 
@@ -175,7 +176,32 @@ const listSourceStatus = defineRoute({
   },
 });
 
-const adminRoutes = [createTenant, listTenants, createToken, listTokens, revokeToken, listAudit];
+const whoAmI = defineRoute({
+  method: 'GET',
+  path: '/v1/me',
+  scope: 'pantau/read',
+  summary:
+    'The caller: tenant, client and effective scopes. Clients ask it to show controls a token ' +
+    'cannot use as disabled instead of failing on press (the API still checks every write).',
+  tag: 'Admin',
+  query: s.emptyQuery,
+  responses: [{ status: 200, description: 'The caller', schema: s.me }],
+  async handle(ctx) {
+    const { tenantId, clientId } = ctx.principal;
+    const scopes = SCOPES.filter((scope) => hasScope(ctx.principal, scope));
+    return { status: 200, body: { tenantId, clientId, scopes } };
+  },
+});
+
+const adminRoutes = [
+  whoAmI,
+  createTenant,
+  listTenants,
+  createToken,
+  listTokens,
+  revokeToken,
+  listAudit,
+];
 const sourceRoutes = [listSourceStatus];
 
 export { adminRoutes, sourceRoutes };

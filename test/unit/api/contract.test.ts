@@ -175,6 +175,7 @@ describe('OpenAPI contract', () => {
     await call('GET', `${i}/review`, tokens.read, undefined, { mode: 'uncertain', limit: '5' });
     await call('GET', `${i}/sentiment-quality`, tokens.read);
     await call('GET', '/v1/sources/status', tokens.read);
+    await call('GET', '/v1/me', tokens.read);
     await call('POST', '/v1/tenants', op.admin, { id: 'bmkg', name: 'BMKG' });
     await call('GET', '/v1/tenants', op.admin);
     const tok = await call('POST', '/v1/tenants/bmkg/tokens', op.admin, {

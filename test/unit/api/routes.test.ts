@@ -167,6 +167,22 @@ describe('API: auth, scopes and protocol errors', () => {
     expect(doc.json.openapi).toBe('3.1.0');
   });
 
+  it('tells a token its tenant and effective scopes (GET /v1/me)', async () => {
+    const scopesOf = async (token: string) => {
+      const res = await t.call('GET', '/v1/me', { token });
+      expect(res.status).toBe(200);
+      expect(res.json.tenantId).toBe('kominfo');
+      expect(res.json.clientId).toMatch(/^token:/);
+      return res.json.scopes;
+    };
+    expect(await scopesOf(t.a.read)).toEqual(['pantau/read']);
+    expect(await scopesOf(t.a.write)).toEqual(['pantau/read', 'pantau/write']);
+    expect(await scopesOf(t.a.admin)).toEqual(['pantau/read', 'pantau/write', 'pantau/admin']);
+    expect((await t.call('GET', '/v1/me')).status).toBe(401);
+    // Another tenant's token sees its own tenant.
+    expect((await t.call('GET', '/v1/me', { token: t.b.read })).json.tenantId).toBe('bapanas');
+  });
+
   it('answers 401 without, with a malformed and with an unknown token', async () => {
     const attempts: Record<string, string>[] = [
       {},
