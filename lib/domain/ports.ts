@@ -118,7 +118,7 @@ export interface MentionRepository {
     origin?: CorrectionOrigin;
   }): Promise<{ text: string; label: SentimentLabel; by: string; at: string }[]>;
   /** The latest correction of each mention of an issue made in [from, to), oldest first. */
-  listIssueCorrections?(issueId: string, from: string, to: string): Promise<CorrectionRecord[]>;
+  listIssueCorrections(issueId: string, from: string, to: string): Promise<CorrectionRecord[]>;
 }
 
 export interface BucketRepository {

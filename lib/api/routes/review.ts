@@ -220,11 +220,7 @@ const sentimentQualityRoute = defineRoute({
   async handle(ctx) {
     const issue = await requireIssue(ctx, ctx.params.issueId);
     const { from, to } = qualityRange(ctx.query, ctx.now);
-    const mentions = ctx.deps.repos.mentions;
-    if (!mentions.listIssueCorrections) {
-      throw new Error('The mention repository cannot list the corrections of an issue');
-    }
-    const corrections = await mentions.listIssueCorrections(issue.id, from, to);
+    const corrections = await ctx.deps.repos.mentions.listIssueCorrections(issue.id, from, to);
     const own = corrections.filter((c) => c.tenantId === ctx.principal.tenantId);
     return { status: 200, body: { issueId: issue.id, from, to, ...qualityFigures(own) } };
   },

@@ -204,7 +204,7 @@ describe('Sentiment review on DynamoDB Local', () => {
     );
     expect(mentionItem.Item).toMatchObject({ modelLabel: 'NEGATIVE', modelVersion: 'indo-v4' });
 
-    const records = await repos.mentions.listIssueCorrections?.(issueId, WIDE.from, WIDE.to);
+    const records = await repos.mentions.listIssueCorrections(issueId, WIDE.from, WIDE.to);
     expect(records).toEqual([
       {
         tenantId: 'kominfo',
@@ -222,7 +222,7 @@ describe('Sentiment review on DynamoDB Local', () => {
     ]);
     // The range is of correction times, end exclusive.
     expect(
-      await repos.mentions.listIssueCorrections?.(issueId, WIDE.from, '2026-11-29T08:59:58.000Z'),
+      await repos.mentions.listIssueCorrections(issueId, WIDE.from, '2026-11-29T08:59:58.000Z'),
     ).toEqual([]);
   });
 
@@ -327,7 +327,7 @@ describe('Sentiment review on DynamoDB Local', () => {
     expect(await lines('manual')).toEqual(['korreksi lama\tNEGATIVE']);
     expect(await lines('all')).toHaveLength(3);
     expect(await lines()).toHaveLength(3);
-    const legacy = (await repos.mentions.listIssueCorrections?.(issueId, WIDE.from, WIDE.to))?.find(
+    const legacy = (await repos.mentions.listIssueCorrections(issueId, WIDE.from, WIDE.to))?.find(
       (c) => c.mentionId === 'legacy',
     );
     expect(legacy?.origin).toBe('manual');

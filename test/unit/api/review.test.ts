@@ -104,7 +104,7 @@ describe('POST /v1/mentions/{id}/sentiment: origin', () => {
       previous: 'NEUTRAL',
       origin: 'manual',
     });
-    const records = await t.repos.mentions.listIssueCorrections?.(
+    const records = await t.repos.mentions.listIssueCorrections(
       issueId,
       '2026-01-01T00:00:00.000Z',
       '2027-01-01T00:00:00.000Z',
@@ -141,7 +141,7 @@ describe('POST /v1/mentions/{id}/sentiment: origin', () => {
       body: { label: 'MIXED', origin: 'review-uncertain' },
     });
     expect(again.json.previous).toBe('POSITIVE');
-    const records = await t.repos.mentions.listIssueCorrections?.(
+    const records = await t.repos.mentions.listIssueCorrections(
       issueId,
       '2026-01-01T00:00:00.000Z',
       '2027-01-01T00:00:00.000Z',
