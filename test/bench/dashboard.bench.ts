@@ -4,14 +4,10 @@
  * Debian's Chromium, on loopback and under an emulated slow phone connection.
  * Run: npm run bench dashboard
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
-import { silentLog } from '../../lib/runtime/log.ts';
 import { buildDashboard } from '../../web/build.ts';
 import { launchChromium } from '../browser/chromium.ts';
+import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
 
 const TOKEN = `pt_${'dashboard-bench'.padEnd(43, '0')}`;
 const RUNS = 5;
@@ -60,20 +56,11 @@ async function run(): Promise<Record<string, number | string>> {
     'bundle: css gzip bytes': built.sizes.files[built.entry.styles]?.gzip ?? -1,
   };
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'pantau-bench-dashboard-'));
-  let runtime: LocalRuntime | undefined;
+  let demo: DemoRuntime | undefined;
   const chromium = await launchChromium();
   try {
-    runtime = await startLocalRuntime({
-      port: 0,
-      inMemory: true,
-      dataDir,
-      demoToken: TOKEN,
-      schedules: {},
-      log: silentLog,
-    });
-    await runtime.collect('demo');
-    await runtime.pollers.whenIdle(60_000);
+    demo = await startDemoRuntime(TOKEN, 'bench-dashboard');
+    const { runtime } = demo;
     const loopback: number[] = [];
     for (let i = 0; i < RUNS; i++) loopback.push(await firstChart(chromium.browser, runtime.url));
     const slow: number[] = [];
@@ -84,8 +71,7 @@ async function run(): Promise<Record<string, number | string>> {
     figures.runs = `${RUNS} loopback, 3 slow; cold browser context each`;
   } finally {
     await chromium.close();
-    await runtime?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await demo?.dispose();
   }
   return figures;
 }

@@ -5,14 +5,11 @@
  * acknowledged and resolved from the page (also through an SMS-style /a/<REF> link), a sentiment
  * correction moving the counts, the English toggle, and the 360 px phone layout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRef } from '../../lib/alerts/messages.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
-import { silentLog } from '../../lib/runtime/log.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
+import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
 import { launchChromium } from './chromium.ts';
 
 /** The API accepts local tokens of the `pt_` + 43 characters shape only. */
@@ -52,7 +49,7 @@ describe('dashboard in Chromium on the local runtime', () => {
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
+  let demo: DemoRuntime | undefined;
   const pageErrors: string[] = [];
 
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
@@ -68,17 +65,8 @@ describe('dashboard in Chromium on the local runtime', () => {
     // Chromium first: without it nothing below can run, and the message says how to fix it.
     chromium = await launchChromium();
     browser = chromium.browser;
-    dataDir = mkdtempSync(join(tmpdir(), 'pantau-browser-'));
-    runtime = await startLocalRuntime({
-      port: 0,
-      inMemory: true,
-      dataDir,
-      demoToken: TOKEN,
-      schedules: {},
-      log: silentLog,
-    });
-    await runtime.collect('demo');
-    await runtime.pollers.whenIdle(60_000);
+    demo = await startDemoRuntime(TOKEN, 'browser');
+    runtime = demo.runtime;
     const home = await fetch(`${runtime.url}/`);
     if (!(home.headers.get('content-type') ?? '').startsWith('text/html')) {
       throw new Error(
@@ -92,8 +80,7 @@ describe('dashboard in Chromium on the local runtime', () => {
 
   afterAll(async () => {
     await chromium?.close();
-    await runtime?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demo?.dispose();
   });
 
   it('signs in from the printed link, drops the token from the URL and lists the demo issues', async () => {

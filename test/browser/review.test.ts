@@ -6,13 +6,10 @@
  * answers, a read-only token that sees the queue (and the mention lists' correction control)
  * disabled with the reason, English, and 360 px.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
-import { silentLog } from '../../lib/runtime/log.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
+import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
 import { launchChromium } from './chromium.ts';
 
 const TOKEN = `pt_${'review-browser-test'.padEnd(43, '0')}`;
@@ -83,7 +80,7 @@ describe('sentiment review panel in Chromium on the local runtime', () => {
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let browser: Browser;
   let page: Page;
-  let dataDir: string;
+  let demo: DemoRuntime | undefined;
   let issueId: string;
   const pageErrors: string[] = [];
 
@@ -117,17 +114,8 @@ describe('sentiment review panel in Chromium on the local runtime', () => {
   beforeAll(async () => {
     chromium = await launchChromium();
     browser = chromium.browser;
-    dataDir = mkdtempSync(join(tmpdir(), 'pantau-review-'));
-    runtime = await startLocalRuntime({
-      port: 0,
-      inMemory: true,
-      dataDir,
-      demoToken: TOKEN,
-      schedules: {},
-      log: silentLog,
-    });
-    await runtime.collect('demo');
-    await runtime.pollers.whenIdle(60_000);
+    demo = await startDemoRuntime(TOKEN, 'review');
+    runtime = demo.runtime;
     // The issue with the most scored mentions waiting: the test answers more than 30 of them.
     let best = -1;
     for (const id of runtime.issueIds) {
@@ -148,8 +136,7 @@ describe('sentiment review panel in Chromium on the local runtime', () => {
 
   afterAll(async () => {
     await chromium?.close();
-    await runtime?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demo?.dispose();
   });
 
   it('lists the random sample in the API order with the model label, its confidence and a confirm button', async () => {
