@@ -1,9 +1,9 @@
 /**
  * `pantau corrections export [--origin all|manual|review-sample|review-uncertain] [--out FILE]
  * [--data-dir DIR]`: officials' sentiment corrections in the training format (`text<TAB>LABEL`,
- * one a line), for `npm run train:sentiment -- --extra FILE`. `--origin` keeps one kind, e.g. the
- * least-certain answers for retraining, or leaves the random-sample answers out of training so
- * they can still measure the model.
+ * one a line), for `npm run train:sentiment -- --extra FILE`. `--origin` keeps one kind: the
+ * random-sample answers alone make a held-out file that measures the model (they must then stay
+ * out of training), the least-certain ones teach it most.
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
