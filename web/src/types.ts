@@ -13,6 +13,9 @@ import type {
   Issue,
   Mention,
   SentimentLabel,
+  SourceHealth,
+  SourceName,
+  SourceStatus,
   Subscriber as StoredSubscriber,
 } from '../../lib/domain/types.ts';
 
@@ -114,6 +117,9 @@ export type {
   ReviewQueue,
   SentimentLabel,
   SentimentQuality,
+  SourceHealth,
+  SourceName,
+  SourceStatus,
   Stats,
   Subscriber,
 };
