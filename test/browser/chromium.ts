@@ -3,7 +3,7 @@
  * services, a fresh profile each time. Fails with a clear message when Chromium is missing.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -35,4 +35,18 @@ async function launchChromium(): Promise<{ browser: Browser; close(): Promise<vo
   };
 }
 
-export { CHROMIUM_PATH, launchChromium };
+/** A 360 px phone (the narrowest the dashboard supports), touch and a 2x screen. */
+function phoneContext(
+  browser: Browser,
+  opts: { timezoneId?: string } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    ...opts,
+  });
+}
+
+export { CHROMIUM_PATH, launchChromium, phoneContext };

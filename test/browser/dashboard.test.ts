@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRef } from '../../lib/alerts/messages.ts';
 import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, phoneContext } from './chromium.ts';
 
 /** The API accepts local tokens of the `pt_` + 43 characters shape only. */
 const TOKEN = `pt_${'dashboard-browser-test'.padEnd(43, '0')}`;
@@ -205,12 +205,7 @@ describe('dashboard in Chromium on the local runtime', () => {
   });
 
   it('fits a 360 px phone without horizontal scrolling on the overview, issue, inbox and subscribers', async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const phone = await phoneContext(browser);
     try {
       const p = await phone.newPage();
       await p.goto(`${runtime.url}/?token=${TOKEN}`);

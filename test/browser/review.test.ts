@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, phoneContext } from './chromium.ts';
 
 const TOKEN = `pt_${'review-browser-test'.padEnd(43, '0')}`;
 
@@ -307,12 +307,7 @@ describe('sentiment review panel in Chromium on the local runtime', () => {
       body: JSON.stringify({ scopes: ['pantau/read'], name: 'review read-only' }),
     });
     const before = await quality();
-    const phone = await browser.newContext({
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const phone = await phoneContext(browser);
     try {
       const p = await phone.newPage();
       const errors: string[] = [];

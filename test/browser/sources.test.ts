@@ -19,7 +19,7 @@ import {
 import { sourceStatusKey } from '../../lib/storage/keys.ts';
 import { createRepositories } from '../../lib/storage/repositories.ts';
 import { type DemoRuntime, startDemoRuntime } from '../helpers/demo-runtime.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, phoneContext } from './chromium.ts';
 
 /** The API accepts local tokens of the `pt_` + 43 characters shape only. */
 const TOKEN = `pt_${'sources-browser-test'.padEnd(43, '0')}`;
@@ -307,13 +307,7 @@ describe('data-source health on the overview', () => {
   });
 
   it('fits a 360 px phone with every kind of status', async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      timezoneId: ZONE,
-    });
+    const phone = await phoneContext(browser, { timezoneId: ZONE });
     try {
       const p = await phone.newPage();
       await p.goto(`${runtime.url}/?token=${TOKEN}`);
