@@ -9,6 +9,8 @@
  * runtime packages. The cost is bundle bytes, which test/bench/bundles.bench.ts measures.
  */
 
+import type { BuildOptions } from 'esbuild';
+
 /** ESM output has no `require`; some CommonJS dependencies call it for Node built-ins. */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -50,6 +52,27 @@ const HOUSE_BUNDLING: HouseBundling = {
   external: [],
 };
 
+/**
+ * HOUSE_BUNDLING as esbuild options, for the benchmarks and tests that call esbuild themselves, so
+ * what they measure is what deploys. Without an output file esbuild cannot write a map: callers
+ * that bundle in memory pass `sourcemap: false`.
+ */
+function houseEsbuildOptions(): BuildOptions {
+  return {
+    bundle: true,
+    platform: HOUSE_BUNDLING.platform,
+    format: HOUSE_BUNDLING.format,
+    target: HOUSE_BUNDLING.target,
+    minify: HOUSE_BUNDLING.minify,
+    keepNames: HOUSE_BUNDLING.keepNames,
+    sourcemap: HOUSE_BUNDLING.sourcemap,
+    sourcesContent: HOUSE_BUNDLING.sourcesContent,
+    mainFields: [...HOUSE_BUNDLING.mainFields],
+    banner: { js: HOUSE_BUNDLING.banner },
+    external: [...HOUSE_BUNDLING.external],
+  };
+}
+
 /** Handler entries, relative to the repository root, by function role. */
 const FUNCTION_ENTRIES = {
   collect: 'functions/collect/handler.ts',
@@ -62,4 +85,4 @@ const FUNCTION_ENTRIES = {
 type FunctionRole = keyof typeof FUNCTION_ENTRIES;
 
 export type { FunctionRole, HouseBundling };
-export { ESM_REQUIRE_BANNER, FUNCTION_ENTRIES, HOUSE_BUNDLING };
+export { ESM_REQUIRE_BANNER, FUNCTION_ENTRIES, HOUSE_BUNDLING, houseEsbuildOptions };

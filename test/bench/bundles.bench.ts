@@ -15,7 +15,12 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
-import { FUNCTION_ENTRIES, type FunctionRole, HOUSE_BUNDLING } from '../../infra/bundling.ts';
+import {
+  FUNCTION_ENTRIES,
+  type FunctionRole,
+  HOUSE_BUNDLING,
+  houseEsbuildOptions,
+} from '../../infra/bundling.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
@@ -64,18 +69,8 @@ process.stdout.write(JSON.stringify({ ms: performance.now() - started }));
 
 function houseOptions(outfile: string): BuildOptions {
   return {
-    bundle: true,
+    ...houseEsbuildOptions(),
     outfile,
-    platform: HOUSE_BUNDLING.platform,
-    format: HOUSE_BUNDLING.format,
-    target: HOUSE_BUNDLING.target,
-    minify: HOUSE_BUNDLING.minify,
-    sourcemap: HOUSE_BUNDLING.sourcemap,
-    sourcesContent: HOUSE_BUNDLING.sourcesContent,
-    keepNames: HOUSE_BUNDLING.keepNames,
-    mainFields: [...HOUSE_BUNDLING.mainFields],
-    banner: { js: HOUSE_BUNDLING.banner },
-    external: [...HOUSE_BUNDLING.external],
     logLevel: 'silent',
   };
 }

@@ -30,6 +30,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Sentiment from 'sentiment';
+import { houseEsbuildOptions } from '../../infra/bundling.ts';
 import type { SentimentInput } from '../../lib/domain/ports.ts';
 import {
   createBuiltinAnalyzer,
@@ -334,14 +335,8 @@ async function bundledThroughput(): Promise<Record<string, number | string>> {
     import { measureThroughput } from './test/bench/sentiment.bench.ts';
     process.stdout.write(JSON.stringify(await measureThroughput()));
   `;
-  const code = await bundleLikeLambda(entry, {
-    // Only bundleLikeLambda imports esbuild, and the bundle never calls it.
-    external: ['esbuild'],
-    // `sentiment` is CommonJS and calls require().
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
+  // Only bundleLikeLambda imports esbuild, and the bundle never calls it.
+  const code = await bundleLikeLambda(entry, ['esbuild']);
   writeFileSync(join(out, 'throughput.mjs'), code);
   // The bundle's own location says nothing about the repository: hand it the data directory.
   const dataDir = resolve(repoRoot, process.env.PANTAU_DATA_DIR ?? '../shared/data');
@@ -353,24 +348,23 @@ async function bundledThroughput(): Promise<Record<string, number | string>> {
   return JSON.parse(stdout) as Record<string, number | string>;
 }
 
-/** `entry` (TypeScript, resolved from the repository root) as an ESM, minified esbuild bundle. */
-async function bundleLikeLambda(
-  entry: string,
-  extra: { external?: string[]; banner?: { js: string } } = {},
-): Promise<string> {
+/**
+ * `entry` (TypeScript, resolved from the repository root) bundled with the house options the
+ * Lambdas deploy with (infra/bundling.ts), in memory and so without a source map (the bundles
+ * benchmark measures what the map costs at load).
+ */
+async function bundleLikeLambda(entry: string, external: string[] = []): Promise<string> {
   // Imported here, not at the top: the throughput bundle contains this file and runs where
   // esbuild cannot be resolved; it never calls this function.
   const { build } = await import('esbuild');
+  const house = houseEsbuildOptions();
   const result = await build({
+    ...house,
+    sourcemap: false,
     stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
+    external: [...(house.external ?? []), ...external],
     write: false,
     logLevel: 'silent',
-    ...extra,
   });
   return result.outputFiles[0]?.text ?? '';
 }

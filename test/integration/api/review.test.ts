@@ -3,7 +3,6 @@
  * the real DynamoDB repositories (DynamoDB Local): the same behaviour the unit tests check on the
  * in-memory fakes.
  */
-import { createHmac } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,19 +16,12 @@ import {
   mentionKey,
 } from '../../../lib/storage/keys.ts';
 import { createRepositories } from '../../../lib/storage/repositories.ts';
+import { hmacOrder } from '../../helpers/review-order.ts';
 import { createTestTable, type TestTable } from '../../helpers/table.ts';
 import { buildApi, client, makeMention, tenantWithTokens } from '../../unit/api/fixtures.ts';
 
 const NOW = new Date('2026-11-29T09:00:00.000Z');
 const WIDE = { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' };
-
-function hmacOrder(issueId: string, day: string, ids: string[]): string[] {
-  const rank = (id: string) =>
-    createHmac('sha256', issueId + day)
-      .update(id)
-      .digest('hex');
-  return [...ids].sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
-}
 
 describe('Sentiment review on DynamoDB Local', () => {
   let table: TestTable;

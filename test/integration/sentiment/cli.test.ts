@@ -6,6 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { houseEsbuildOptions } from '../../../infra/bundling.ts';
 import type { SentimentAnalyzer } from '../../../lib/domain/ports.ts';
 import { BUILTIN_MODEL_VERSION, createSentimentAnalyzer } from '../../../lib/sentiment/index.ts';
 import { LEXICON_EN_MODEL } from '../../../lib/sentiment/lexicon-en.ts';
@@ -146,21 +147,16 @@ describe('Lambda bundle', () => {
       const pick = (o) => ({ label: o.sentiment.label, engine: o.sentiment.engine, model: o.sentiment.model });
       console.log(JSON.stringify({ version: BUILTIN_MODEL_VERSION, id: pick(id), en: pick(en), enNeg: pick(enNeg) }));
     `;
-    // The banner is what the CDK's ESM bundling adds so the AWS SDK can require() Node builtins.
-    // It cannot rescue a require() of a package file that was never bundled, which is what the
-    // npm sentiment package's language loader did: hence no warnings and no '../languages/' path.
+    // The house options (infra/bundling.ts) include the createRequire banner, so the AWS SDK can
+    // require() Node builtins. It cannot rescue a require() of a package file that was never
+    // bundled, which is what the npm sentiment package's language loader did: hence no warnings
+    // and no '../languages/' path. In memory, so without a source map.
     const result = await build({
+      ...houseEsbuildOptions(),
+      sourcemap: false,
       stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'entry.ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
       write: false,
       logLevel: 'silent',
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
     });
     expect(result.warnings.map((w) => w.text)).toEqual([]);
     const code = result.outputFiles[0]?.text ?? '';

@@ -3,25 +3,16 @@
  * the API on the in-memory repositories. test/integration/api/review.test.ts runs the same
  * behaviour on DynamoDB Local.
  */
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Mention, SentimentLabel } from '../../../lib/domain/types.ts';
 import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
+import { hmacOrder } from '../../helpers/review-order.ts';
 import { createFakeRepositories } from './fakes.ts';
 import { buildApi, client, makeMention, tenantWithTokens } from './fixtures.ts';
 
 const NOW = new Date('2026-11-29T09:00:00.000Z');
-
-/** The contract's order, computed here from its words rather than from the route's code. */
-function hmacOrder(issueId: string, day: string, ids: string[]): string[] {
-  const rank = (id: string) =>
-    createHmac('sha256', issueId + day)
-      .update(id)
-      .digest('hex');
-  return [...ids].sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
-}
 
 function scored(label: SentimentLabel, scores: Partial<Record<SentimentLabel, number>>) {
   return {
