@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { emptyCounts } from '../domain/counts.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { SentimentAnalyzer, SentimentInput } from '../domain/ports.ts';
 import type { BucketCounts, SentimentLabel } from '../domain/types.ts';
@@ -163,10 +164,6 @@ function parseTsvLine(line: string, cols: TsvColumns): Parsed {
   return { id, createdMs, text, label };
 }
 
-function zero(): BucketCounts {
-  return { total: 0, positive: 0, negative: 0, neutral: 0, mixed: 0, engagement: 0 };
-}
-
 const FIELD: Record<SentimentLabel, keyof BucketCounts> = {
   POSITIVE: 'positive',
   NEGATIVE: 'negative',
@@ -202,7 +199,7 @@ async function runBacktest(opts: BacktestOptions): Promise<BacktestSummary> {
     const key = Math.floor(p.createdMs / widthMs) * widthMs;
     let c = windows.get(key);
     if (!c) {
-      c = zero();
+      c = emptyCounts();
       windows.set(key, c);
     }
     c.total += 1;

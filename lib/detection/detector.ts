@@ -22,6 +22,7 @@
  *   cooldown in which only a higher level than the last episode's may open a new one.
  */
 
+import { emptyCounts } from '../domain/counts.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { AlertLevel, BucketCounts } from '../domain/types.ts';
 import { levelRank } from '../domain/types.ts';
@@ -243,10 +244,6 @@ interface Candidate {
   stale: boolean;
 }
 
-function zero(): BucketCounts {
-  return { total: 0, positive: 0, negative: 0, neutral: 0, mixed: 0, engagement: 0 };
-}
-
 function indexWindows(windows: WindowCounts[], widthMs: number): Map<number, BucketCounts> {
   const byStart = new Map<number, BucketCounts>();
   for (const w of windows) {
@@ -254,7 +251,7 @@ function indexWindows(windows: WindowCounts[], widthMs: number): Map<number, Buc
     if (!Number.isFinite(ms) || ms % widthMs !== 0) {
       throw new ValidationError(`window start '${w.start}' is not aligned to ${widthMs / 60000}m`);
     }
-    const acc = byStart.get(ms) ?? zero();
+    const acc = byStart.get(ms) ?? emptyCounts();
     acc.total += w.total;
     acc.positive += w.positive;
     acc.negative += w.negative;
@@ -549,7 +546,7 @@ function advance(
   }
   const staleBefore = settleLimit - 2 * widthMs;
   for (let t = from; t <= lastSettledStart && t <= currentStart; t += widthMs) {
-    const counts = byStart.get(t) ?? zero();
+    const counts = byStart.get(t) ?? emptyCounts();
     const { exp, sd } = expectation(state, t);
     const neg = counts.negative;
     const tot = counts.total;
@@ -578,7 +575,7 @@ function advance(
   // Unsettled windows: graded against the current baseline, never learnt.
   const open: RingEntry[] = [];
   for (let t = state.settledUntil; t <= currentStart; t += widthMs) {
-    const counts = byStart.get(t) ?? zero();
+    const counts = byStart.get(t) ?? emptyCounts();
     const { exp, sd } = expectation(state, t);
     const entry = { s: t, neg: counts.negative, tot: counts.total, exp, sd };
     open.push(entry);
@@ -627,7 +624,7 @@ function toWindows(buckets: WindowCounts[], windowMinutes: number): WindowCounts
     const ms = Date.parse(b.start);
     if (!Number.isFinite(ms)) throw new ValidationError(`bucket start '${b.start}' is not a date`);
     const key = Math.floor(ms / widthMs) * widthMs;
-    const acc = byStart.get(key) ?? zero();
+    const acc = byStart.get(key) ?? emptyCounts();
     acc.total += b.total;
     acc.positive += b.positive;
     acc.negative += b.negative;

@@ -5,6 +5,7 @@
  * carries the engine and model version that produced it.
  */
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { PantauError } from '../domain/errors.ts';
 import type { SentimentAnalyzer, SentimentInput, SentimentOutput } from '../domain/ports.ts';
 import { createBuiltinAnalyzer, detectAndScore, loadBuiltinModel } from './builtin.ts';
 import {
@@ -85,7 +86,11 @@ function createSentimentAnalyzer(config: SentimentEngineConfig): SentimentAnalyz
         if (outputs[k] !== undefined) continue;
         const id = (inputs[k] as SentimentInput).id;
         outputs[k] = byId.get(id);
-        if (outputs[k] === undefined) throw new Error(`No sentiment result for input ${id}`);
+        if (outputs[k] === undefined) {
+          // An engine that drops an input is a bug, not bad input: the batch fails and is
+          // retried, then parked, instead of storing a mention without a score.
+          throw new PantauError('engine_incomplete', `No sentiment result for input ${id}`);
+        }
       }
     }
     // Input order: callers match by id, but it costs nothing and makes the CLI's output line up.

@@ -3,6 +3,7 @@
  * post-processing, and an optional breakdown (share of voice by source, top authors, top
  * hashtags) computed from a bounded sample of the range's newest mentions.
  */
+import { emptyCounts } from '../../domain/counts.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { BucketCounts, BucketWidth, Mention } from '../../domain/types.ts';
 import { defineRoute, type ResolvedDeps, requireIssue } from '../route.ts';
@@ -18,15 +19,6 @@ const DEFAULT_SPAN_MS: Record<BucketWidth, number> = {
 const MAX_POINTS = 2_200;
 const BREAKDOWN_SAMPLE = 2_000;
 const TOP_N = 10;
-
-const zero = (): BucketCounts => ({
-  total: 0,
-  positive: 0,
-  negative: 0,
-  neutral: 0,
-  mixed: 0,
-  engagement: 0,
-});
 
 /** A bucket only holds the counters that were ever added to; a missing one is zero. */
 function addCounts(into: BucketCounts, c: Partial<BucketCounts>): void {
@@ -116,10 +108,10 @@ const issueStats = defineRoute({
     const to = new Date(toMs).toISOString();
     const buckets = await ctx.deps.repos.buckets.query(issue.id, width, from, to);
     const byStart = new Map<string, BucketCounts>();
-    for (let t = fromMs; t < toMs; t += step) byStart.set(new Date(t).toISOString(), zero());
-    const totals = zero();
+    for (let t = fromMs; t < toMs; t += step) byStart.set(new Date(t).toISOString(), emptyCounts());
+    const totals = emptyCounts();
     for (const b of buckets) {
-      const slot = byStart.get(b.start) ?? zero();
+      const slot = byStart.get(b.start) ?? emptyCounts();
       addCounts(slot, b);
       byStart.set(b.start, slot);
       addCounts(totals, b);
