@@ -32,6 +32,7 @@ import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 import { createCursorSessionStore } from '../../lib/sources/bluesky.ts';
 import { createCredentialStore } from '../../lib/sources/credentials.ts';
+import { everyMinutesOf } from '../../lib/sources/liveness.ts';
 import { createSourceAdapter } from '../../lib/sources/registry.ts';
 
 /** From the schedule: plan the run (and run it here when it is small). */
@@ -53,9 +54,21 @@ export interface CollectHandlerDeps {
   useCaseFor?: (
     source: SourceName,
     forceBurst: boolean,
+    schedule: CollectSchedule,
   ) => Promise<{ useCase: CollectUseCase; log: Log }>;
   /** The schedule interval of a source; default COLLECT_EVERY_MINUTES, else 5 minutes. */
   intervalMs?: (source: SourceName) => number;
+  /**
+   * The interval the run records with its status (whole minutes), or undefined for a source on
+   * no schedule; default COLLECT_EVERY_MINUTES when set. Not the 5-minute fallback of
+   * `intervalMs`: a guessed schedule would call a source overdue that was never scheduled.
+   */
+  expectedEveryMinutes?: (source: SourceName) => number | undefined;
+}
+
+/** What the run knows of its own schedule, recorded with the source status. */
+export interface CollectSchedule {
+  expectedEveryMinutes?: number;
 }
 
 /** Time kept back from the Lambda timeout so the run can store what it fetched and return. */
@@ -91,7 +104,11 @@ function demoOptions(env: NodeJS.ProcessEnv) {
 
 const adapters = new Map<SourceName, SourceAdapter>();
 
-async function containerUseCase(source: SourceName, forceBurst: boolean) {
+async function containerUseCase(
+  source: SourceName,
+  forceBurst: boolean,
+  schedule: CollectSchedule,
+) {
   const { repos, log } = await loadContainer(`collect-${source}`);
   let adapter = adapters.get(source);
   if (!adapter) {
@@ -112,6 +129,7 @@ async function containerUseCase(source: SourceName, forceBurst: boolean) {
     repos,
     adapters: { [source]: adapter },
     log: (msg, fields) => log.info(msg, fields as Record<string, unknown>),
+    expectedEveryMinutes: () => schedule.expectedEveryMinutes,
   });
   return { useCase, log };
 }
@@ -140,9 +158,16 @@ function envIntervalMs(): number {
   return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : DEFAULT_INTERVAL_MS;
 }
 
+/** COLLECT_EVERY_MINUTES as the status records it, when the deployment set it. */
+function envEveryMinutes(): number | undefined {
+  const minutes = Number(process.env.COLLECT_EVERY_MINUTES);
+  return Number.isFinite(minutes) && minutes > 0 ? everyMinutesOf(minutes * 60_000) : undefined;
+}
+
 function buildCollectHandler(deps: CollectHandlerDeps = {}) {
   const useCaseFor = deps.useCaseFor ?? containerUseCase;
   const intervalMs = deps.intervalMs ?? envIntervalMs;
+  const expectedEveryMinutes = deps.expectedEveryMinutes ?? envEveryMinutes;
   // Resolved when first needed, so a run that never fans out needs no Lambda client.
   const invoker: ShardInvoker = deps.invoker ?? { invoke: (e) => defaultInvoker().invoke(e) };
 
@@ -150,7 +175,12 @@ function buildCollectHandler(deps: CollectHandlerDeps = {}) {
     const parsed = parseEvent(event);
     const { source } = parsed;
     const forceBurst = 'forceBurst' in parsed && parsed.forceBurst === true;
-    const { useCase, log } = await useCaseFor(source, forceBurst);
+    const every = expectedEveryMinutes(source);
+    const { useCase, log } = await useCaseFor(
+      source,
+      forceBurst,
+      every !== undefined ? { expectedEveryMinutes: every } : {},
+    );
     const dispatcher = createCollectDispatcher({
       useCase,
       invoker,

@@ -283,4 +283,25 @@ export interface SourceStatus {
   shards?: number;
   /** Shards the run was split into: fewer `shards` than this means a partial run (so far). */
   shardsPlanned?: number;
+  /**
+   * The collector's schedule interval in whole minutes, recorded by the run (rounded up). Absent
+   * on items stored before it was recorded: such a source is never called overdue.
+   */
+  expectedEveryMinutes?: number;
 }
+
+/** Whether the last run's planned shards all reported, may still report, or have stopped. */
+export type SourceRunState = 'complete' | 'running' | 'incomplete';
+
+/** Computed when the status is read (lib/sources/liveness.ts), never stored. */
+export interface SourceLiveness {
+  /** The source has not run for longer than its schedule allows (see lib/sources/liveness.ts). */
+  overdue: boolean;
+  /** ISO time the source became overdue; only when `overdue`. */
+  overdueSince?: string;
+  /** Only for a run that records its shards (`shardsPlanned`). */
+  run?: SourceRunState;
+}
+
+/** What `GET /v1/sources/status` answers for each source. */
+export type SourceStatusView = SourceStatus & SourceLiveness;

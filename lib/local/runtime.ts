@@ -19,6 +19,7 @@ import type { SourceName } from '../domain/types.ts';
 import { createInProcessShardInvoker } from '../pipeline/collect-dispatch.ts';
 import type { Log } from '../runtime/log.ts';
 import { createConsoleLog } from '../runtime/log.ts';
+import { everyMinutesOf } from '../sources/liveness.ts';
 import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../storage/clients.ts';
 import { createRepositories } from '../storage/repositories.ts';
 import { createTableInput, DETECT_FILTER, SCORE_FILTER } from '../storage/table-definition.ts';
@@ -248,6 +249,11 @@ async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalR
     const collectHandler = collect.buildCollectHandler({
       invoker: shards,
       intervalMs: (source) => schedules[source] ?? 300_000,
+      // Recorded with the status; a source collected only by hand has no schedule to miss.
+      expectedEveryMinutes: (source) => {
+        const every = schedules[source];
+        return every === undefined ? undefined : everyMinutesOf(every);
+      },
     });
     const runCollect = async (source: SourceName, extra: Record<string, unknown> = {}) => {
       const result = await collectHandler(

@@ -92,6 +92,12 @@ export interface CollectDeps {
   reserveMs?: number;
   /** Concurrent conditional writes per scope. Default 16. */
   writeConcurrency?: number;
+  /**
+   * The source's schedule interval in whole minutes (lib/sources/liveness.ts everyMinutesOf),
+   * recorded with the status so a reader can tell a source that stopped running. Undefined when
+   * the source runs on no schedule (a run started by hand): it is then never called overdue.
+   */
+  expectedEveryMinutes?: (source: SourceName) => number | undefined;
 }
 
 export interface CollectRunOptions {
@@ -474,6 +480,7 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
       }
     }
     report.finishedAt = now().toISOString();
+    const expectedEveryMinutes = deps.expectedEveryMinutes?.(source);
     report.status = {
       source,
       status: health,
@@ -483,6 +490,7 @@ function createCollectUseCase(deps: CollectDeps): CollectUseCase {
       postsSeen: report.postsSeen,
       mentionsWritten: report.written,
       ...runFields,
+      ...(expectedEveryMinutes !== undefined ? { expectedEveryMinutes } : {}),
     };
     // A shard that ended well must not clear a stop that a concurrent shard recorded meanwhile.
     // The repository enforces it atomically (`now`); this read only makes the report say so.

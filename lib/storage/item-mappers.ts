@@ -393,6 +393,7 @@ function sourceStatusToItem(s: SourceStatus): Item {
     runId: s.runId,
     shards: s.shards,
     shardsPlanned: s.shardsPlanned,
+    expectedEveryMinutes: s.expectedEveryMinutes,
   });
 }
 
@@ -414,6 +415,7 @@ function itemToSourceStatus(item: Item): SourceStatus {
     runId: optStr(item, 'runId'),
     shards: optCount(item, 'shards'),
     shardsPlanned: optCount(item, 'shardsPlanned'),
+    expectedEveryMinutes: optCount(item, 'expectedEveryMinutes'),
   });
 }
 

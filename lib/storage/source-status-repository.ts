@@ -64,6 +64,9 @@ function normalized(status: SourceStatus): SourceStatus {
   requireCount('mentionsWritten', status.mentionsWritten, 0);
   if (status.shards !== undefined) requireCount('shards', status.shards, 1);
   if (status.shardsPlanned !== undefined) requireCount('shardsPlanned', status.shardsPlanned, 1);
+  if (status.expectedEveryMinutes !== undefined) {
+    requireCount('expectedEveryMinutes', status.expectedEveryMinutes, 1);
+  }
   if (
     status.runId !== undefined &&
     (typeof status.runId !== 'string' || !RUN_ID.test(status.runId))
@@ -177,6 +180,13 @@ function updateFor(s: SourceStatus, stored: Item | undefined, now?: string): Upd
     else if (relation === 'later') {
       names['#shardsPlanned'] = 'shardsPlanned';
       remove.push('#shardsPlanned');
+    }
+    // The schedule of the latest writer: a changed schedule shows from its first run on.
+    if (s.expectedEveryMinutes !== undefined) {
+      field('expectedEveryMinutes', s.expectedEveryMinutes);
+    } else if (relation === 'later') {
+      names['#expectedEveryMinutes'] = 'expectedEveryMinutes';
+      remove.push('#expectedEveryMinutes');
     }
   }
 
