@@ -9,6 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { ValidationError } from '../../domain/errors.ts';
+import type { Repositories } from '../../domain/ports.ts';
 import type { CorrectionRecord, Mention, SentimentLabel } from '../../domain/types.ts';
 import { defineRoute, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
@@ -17,9 +18,11 @@ const tag = 'Review';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const DEFAULT_QUALITY_DAYS = 90;
-/** The newest mentions of the window a review request reads, at most. */
+/** Mentions of the window a review request reads, at most. */
 const REVIEW_EXAMINE = 2_000;
 const REVIEW_PAGE = 1_000;
+/** Hour reads of a stratified review request in flight at once. */
+const HOUR_READS_IN_FLIGHT = 6;
 
 /** Confusion order of the contract: the three model classes first, then MIXED. */
 const QUALITY_LABELS: readonly SentimentLabel[] = ['NEGATIVE', 'NEUTRAL', 'POSITIVE', 'MIXED'];
@@ -64,12 +67,124 @@ function orderQueue(mode: ReviewMode, issueId: string, now: Date, items: Mention
   return ranked.map((x) => x.m);
 }
 
+/**
+ * Largest-remainder split of `budget` reads over the hours of the window, in proportion to each
+ * hour's mention count. Counts are scaled by the share of the hour inside the window (its ends are
+ * rarely on the hour), so a half-covered busy hour is not read as if it were whole.
+ */
+function hourQuotas(strata: readonly Stratum[], budget: number): number[] {
+  const total = strata.reduce((a, h) => a + h.weight, 0);
+  if (total <= 0) return strata.map(() => 0);
+  const exact = strata.map((h) => (budget * h.weight) / total);
+  const quotas = exact.map(Math.floor);
+  let left = budget - quotas.reduce((a, q) => a + q, 0);
+  const order = exact
+    .map((x, i) => ({ i, frac: x - Math.floor(x) }))
+    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    quotas[i] = (quotas[i] as number) + 1;
+    left--;
+  }
+  return quotas;
+}
+
+interface Stratum {
+  from: string;
+  to: string;
+  /** The hour's mention count, scaled by the part of the hour inside the window. */
+  weight: number;
+}
+
+/** Hours of [from, to) with the issue's hourly bucket counts, clipped to the window. */
+async function hourStrata(
+  repos: Repositories,
+  issueId: string,
+  from: string,
+  to: string,
+): Promise<Stratum[]> {
+  const fromMs = Date.parse(from);
+  const toMs = Date.parse(to);
+  const firstHour = fromMs - (fromMs % HOUR_MS);
+  const buckets = await repos.buckets.query(issueId, '1h', new Date(firstHour).toISOString(), to);
+  const strata: Stratum[] = [];
+  for (const b of buckets) {
+    const start = Date.parse(b.start);
+    const lo = Math.max(start, fromMs);
+    const hi = Math.min(start + HOUR_MS, toMs);
+    if (hi <= lo || b.total <= 0) continue;
+    strata.push({
+      from: new Date(lo).toISOString(),
+      to: new Date(hi).toISOString(),
+      weight: (b.total * (hi - lo)) / HOUR_MS,
+    });
+  }
+  return strata;
+}
+
+/** Up to `max` of the newest mentions of [from, to), paged. */
+async function newest(
+  repos: Repositories,
+  issueId: string,
+  from: string,
+  to: string,
+  max: number,
+): Promise<Mention[]> {
+  const out: Mention[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.mentions.query(issueId, {
+      from,
+      to,
+      limit: Math.min(REVIEW_PAGE, max - out.length),
+      cursor,
+      order: 'desc',
+    });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && out.length < max);
+  return out;
+}
+
+/**
+ * The mentions a review request ranks: all of the window when it holds at most REVIEW_EXAMINE,
+ * else REVIEW_EXAMINE spread over its hours in proportion to their volume. Reading only the
+ * newest would make the "random sample of the last 72 hours" of a busy issue a sample of its last
+ * hour, which in a storm is exactly the hour least like the rest.
+ */
+async function readPool(
+  repos: Repositories,
+  issueId: string,
+  from: string,
+  to: string,
+): Promise<Mention[]> {
+  const strata = await hourStrata(repos, issueId, from, to);
+  const counted = strata.reduce((a, h) => a + h.weight, 0);
+  // Buckets count scored mentions; unscored ones and a missing bucket make the count low, so a
+  // small count falls back to the newest mentions, which then are (nearly) all of them.
+  if (counted <= REVIEW_EXAMINE) {
+    return newest(repos, issueId, from, to, REVIEW_EXAMINE);
+  }
+  const quotas = hourQuotas(strata, REVIEW_EXAMINE);
+  const items: Mention[] = [];
+  for (let i = 0; i < strata.length; i += HOUR_READS_IN_FLIGHT) {
+    const batch = strata.slice(i, i + HOUR_READS_IN_FLIGHT).map((h, k) => {
+      const quota = quotas[i + k] as number;
+      return quota > 0 ? newest(repos, issueId, h.from, h.to, quota) : Promise.resolve([]);
+    });
+    for (const part of await Promise.all(batch)) items.push(...part);
+  }
+  return items;
+}
+
 const reviewQueue = defineRoute({
   method: 'GET',
   path: '/v1/issues/{issueId}/review',
   scope: 'pantau/read',
   summary:
-    'Model-scored mentions of the last `hours` (newest 2,000 examined) for officials to label. ' +
+    'Model-scored mentions of the last `hours` for officials to label. At most 2,000 are ' +
+    'examined: all of the window if it holds no more, else 2,000 spread over its hours in ' +
+    'proportion to their volume (newest first within an hour). ' +
     'mode=sample: a uniform random order, the same all UTC day (HMAC-SHA256 keyed by issue id + ' +
     'date over the mention id); answer with origin review-sample. mode=uncertain: smallest margin ' +
     'between the two top scores first; answer with origin review-uncertain.',
@@ -82,23 +197,9 @@ const reviewQueue = defineRoute({
     const { mode, limit, hours } = ctx.query;
     const to = ctx.now.toISOString();
     const from = new Date(ctx.now.getTime() - hours * HOUR_MS).toISOString();
-    const eligible: Mention[] = [];
-    let examined = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await ctx.deps.repos.mentions.query(issue.id, {
-        from,
-        to,
-        limit: Math.min(REVIEW_PAGE, REVIEW_EXAMINE - examined),
-        cursor,
-        order: 'desc',
-      });
-      examined += page.items.length;
-      for (const m of page.items) {
-        if (m.tenantId === ctx.principal.tenantId && isModelScored(m)) eligible.push(m);
-      }
-      cursor = page.nextCursor;
-    } while (cursor && examined < REVIEW_EXAMINE);
+    const pool = await readPool(ctx.deps.repos, issue.id, from, to);
+    const eligible = pool.filter((m) => m.tenantId === ctx.principal.tenantId && isModelScored(m));
+    const examined = pool.length;
     const items = orderQueue(mode, issue.id, ctx.now, eligible).slice(0, limit);
     return {
       status: 200,
@@ -229,4 +330,4 @@ const sentimentQualityRoute = defineRoute({
 const reviewRoutes = [reviewQueue, sentimentQualityRoute];
 
 export type { QualityFigures };
-export { orderQueue, qualityFigures, reviewRoutes, sampleRank, scoreMargin };
+export { hourQuotas, orderQueue, qualityFigures, reviewRoutes, sampleRank, scoreMargin };

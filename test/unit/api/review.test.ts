@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { hourQuotas } from '../../../lib/api/routes/review.ts';
 import type { Mention, SentimentLabel } from '../../../lib/domain/types.ts';
 import { evaluate } from '../../../lib/sentiment/train/metrics.ts';
 import { hmacOrder } from '../../helpers/review-order.ts';
@@ -298,6 +299,51 @@ describe('GET /v1/issues/{id}/review', () => {
     expect(res.json).toMatchObject({ examined: 2_000, remaining: 2_000 });
     expect(res.json.items).toHaveLength(50);
     expect(ids(res).every((id) => newest.has(id))).toBe(true);
+  });
+
+  it('spreads the 2,000 reads of a busy window over its hours by their volume', async () => {
+    const big = await t.issue(t.a.write);
+    // 30 hours of 100 mentions each: the newest 2,000 alone would be the last 20 hours.
+    const oldestHours = new Set<string>();
+    for (let h = 0; h < 30; h++) {
+      const start = new Date(NOW.getTime() - (h + 1) * 3_600_000).toISOString();
+      t.repos._buckets.push({
+        tenantId: 'kominfo',
+        issueId: big,
+        width: '1h',
+        start,
+        total: 100,
+        positive: 0,
+        negative: 0,
+        neutral: 100,
+        mixed: 0,
+        engagement: 0,
+      });
+      for (let k = 0; k < 100; k++) {
+        // The ten oldest hours are the least certain: they lead the queue only if they are read.
+        const m = await put(t, 'kominfo', big, 10_000 + h * 100 + k, h * 60 + 0.5 + k * 0.5, {
+          sentiment: scored(
+            'NEUTRAL',
+            h >= 20 ? { NEUTRAL: 0.5, NEGATIVE: 0.49 } : { NEUTRAL: 0.9 },
+          ),
+        });
+        if (h >= 20) oldestHours.add(m.id);
+      }
+    }
+    const res = await t.call('GET', `/v1/issues/${big}/review`, {
+      token: t.a.read,
+      query: { mode: 'uncertain', limit: '50', hours: '30' },
+    });
+    expect(res.json).toMatchObject({ examined: 2_000, remaining: 2_000 });
+    expect(ids(res).every((id) => oldestHours.has(id))).toBe(true);
+  });
+
+  it('splits the reads by largest remainder, in proportion, summing to the budget', () => {
+    const h = (weight: number) => ({ from: '', to: '', weight });
+    expect(hourQuotas([h(1), h(1), h(1)], 2_000)).toEqual([667, 667, 666]);
+    expect(hourQuotas([h(300), h(0), h(100)], 2_000)).toEqual([1_500, 0, 500]);
+    expect(hourQuotas([h(0.5), h(2)], 5)).toEqual([1, 4]);
+    expect(hourQuotas([h(0), h(0)], 2_000)).toEqual([0, 0]);
   });
 
   it('refuses a bad limit, hours or mode with a 400 naming the field', async () => {
