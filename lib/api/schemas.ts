@@ -358,6 +358,28 @@ const sourceStatus = z.object({
     .number()
     .optional()
     .describe('Shards the run was split into; more than `shards` means a partial run'),
+  expectedEveryMinutes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("The collector's schedule interval in minutes, as its last run recorded it"),
+  overdue: z
+    .boolean()
+    .describe(
+      'The source has not run for longer than two schedule intervals plus the collector ' +
+        'timeout (5 min) after `lastRunAt`, or after `until` when a stop ended later. ' +
+        'Never true when the interval is unknown. Computed at read time.',
+    ),
+  overdueSince: z.string().optional().describe('When the source became overdue; only if `overdue`'),
+  run: z
+    .enum(['complete', 'running', 'incomplete'])
+    .optional()
+    .describe(
+      'For a run that records its shards: `complete` when every planned shard reported; else ' +
+        '`running` while one may still report (the run horizon of one interval plus the ' +
+        'collector timeout), `incomplete` after',
+    ),
 });
 
 const tenant = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });

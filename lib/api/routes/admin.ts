@@ -6,6 +6,7 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import type { ApiToken } from '../../domain/ports.ts';
 import type { Tenant } from '../../domain/types.ts';
+import { withLiveness } from '../../sources/liveness.ts';
 import { hasScope, issueLocalToken } from '../auth.ts';
 import { audit, auditCreate, defineRoute, type RouteContext } from '../route.ts';
 import * as s from '../schemas.ts';
@@ -172,7 +173,9 @@ const listSourceStatus = defineRoute({
   query: s.emptyQuery,
   responses: [{ status: 200, description: 'Source status', schema: s.items(s.sourceStatus) }],
   async handle(ctx) {
-    return { status: 200, body: { items: await ctx.deps.repos.sourceStatus.list() } };
+    // Liveness depends on the time of asking, so it is computed here, never stored.
+    const items = (await ctx.deps.repos.sourceStatus.list()).map((s) => withLiveness(s, ctx.now));
+    return { status: 200, body: { items } };
   },
 });
 

@@ -316,10 +316,65 @@ describe('SourceStatusRepository on DynamoDB Local', () => {
     ['an unknown source', { source: 'tiktok' }],
     ['an unknown health', { status: 'fine' }],
     ['an until that is not a time', { until: 'soon' }],
+    ['a zero schedule interval', { expectedEveryMinutes: 0 }],
+    ['a fractional schedule interval', { expectedEveryMinutes: 2.5 }],
+    ['a schedule interval that is not a number', { expectedEveryMinutes: '5' }],
   ])('rejects %s with a ValidationError and stores nothing', async (_, bad) => {
     const status = { ...shard(newRunId(), 1, 1), ...bad } as SourceStatus;
     await expect(repos.sourceStatus.put(status)).rejects.toBeInstanceOf(ValidationError);
     expect(await repos.sourceStatus.list()).toEqual([]);
+  });
+
+  it('records the schedule interval of the latest run, and drops it when a run has none', async () => {
+    const first = newRunId();
+    await repos.sourceStatus.put(shard(first, 4, 1, { expectedEveryMinutes: 5 }));
+    // A shard of the same run that does not know it leaves it as stored.
+    await repos.sourceStatus.put(shard(first, 2, 0));
+    expect(await stored()).toMatchObject({ runId: first, shards: 2, expectedEveryMinutes: 5 });
+    // A later run on a new schedule records the new interval.
+    const second = newRunId();
+    await repos.sourceStatus.put(shard(second, 1, 0, { expectedEveryMinutes: 15 }));
+    expect((await stored())?.expectedEveryMinutes).toBe(15);
+    // A later run started by hand (no schedule) must not keep a schedule it does not run on.
+    const third = newRunId();
+    await repos.sourceStatus.put(shard(third, 1, 0));
+    const last = await stored();
+    expect(last?.runId).toBe(third);
+    expect(last).not.toHaveProperty('expectedEveryMinutes');
+    // Without a run id the status is stored as it is, interval included.
+    await repos.sourceStatus.put({
+      source: 'x',
+      status: 'ok',
+      lastRunAt: LATER,
+      postsSeen: 0,
+      mentionsWritten: 0,
+      expectedEveryMinutes: 60,
+    });
+    expect((await stored())?.expectedEveryMinutes).toBe(60);
+  });
+
+  it('reads an item stored before the interval was recorded without one', async () => {
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...sourceStatusKey('rss'),
+          entityType: 'source-status',
+          source: 'rss',
+          status: 'ok',
+          lastRunAt: T0,
+          postsSeen: 3,
+          mentionsWritten: 1,
+        },
+      }),
+    );
+    expect(await stored('rss')).toEqual({
+      source: 'rss',
+      status: 'ok',
+      lastRunAt: T0,
+      postsSeen: 3,
+      mentionsWritten: 1,
+    });
   });
 
   it('rejects a `now` that is not a time', async () => {
