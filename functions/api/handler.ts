@@ -4,6 +4,7 @@
  * response by then.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -15,9 +16,10 @@ import { withCors } from '../../lib/api/cors.ts';
 import type { Api, ApiDeps } from '../../lib/api/types.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
-import { metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { metrics, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
+import { createDynamoRateLimiter } from '../../lib/storage/rate-limit-repository.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -33,12 +35,25 @@ function buildApiHandler(deps: ApiDeps, corsAllowedOrigins: readonly string[] = 
 
 let ready: Promise<ProxyHandler> | undefined;
 
+/** Counted in Lambda only, where the metrics middleware flushes them once per invocation. */
+function countRateLimiterFailure(): void {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    metrics.addMetric('RateLimiterFailures', MetricUnit.Count, 1);
+  }
+}
+
 async function init(): Promise<ProxyHandler> {
-  const { config, repos, log } = await loadContainer('api');
+  const { config, doc, repos, log } = await loadContainer('api');
   return buildApiHandler(
     {
       repos,
       log,
+      // The same table in AWS and DynamoDB Local under `npm start`, so both enforce the limits.
+      rateLimiter: createDynamoRateLimiter({
+        table: { doc, tableName: config.tableName },
+        limits: config.apiRateLimits,
+      }),
+      onRateLimiterFailure: countRateLimiterFailure,
       authenticator: createAuthenticatorFromConfig(config.auth, repos),
       publicBaseUrl: config.publicBaseUrl,
       operatorTenantId: config.operatorTenantId,

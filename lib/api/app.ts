@@ -4,7 +4,14 @@
  * schema → handler. Every failure becomes a typed JSON error; nothing throws out of here.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from '../domain/errors.ts';
+import {
+  errorMessage,
+  isError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../domain/errors.ts';
+import type { RateLimiter } from '../domain/ports.ts';
 import { requireScope } from './auth.ts';
 import {
   jsonResponse,
@@ -107,25 +114,42 @@ function cleanQuery(query: ApiRequest['query']): Record<string, string> {
   return out;
 }
 
-/** A fixed one-minute window per client: enough to stop a runaway script in one process. */
-function createRateLimiter(limit: { requestsPerMinute: number } | undefined, now: () => Date) {
-  if (!limit) return () => undefined;
-  const windows = new Map<string, { start: number; count: number }>();
-  return (clientId: string) => {
-    const t = now().getTime();
-    const start = t - (t % 60_000);
-    if (windows.size > 10_000) {
-      for (const [k, w] of windows) if (w.start < start) windows.delete(k);
-    }
-    const w = windows.get(clientId);
-    if (!w || w.start !== start) {
-      windows.set(clientId, { start, count: 1 });
+/**
+ * Counts an authenticated request against its tenant's and its client's per-minute limits. When
+ * the limiter itself fails (throttled, timed out, unreachable), the request goes ahead: a limiter
+ * must never take the API down in a crisis. Each failure is reported to `onRateLimiterFailure`
+ * (a metric in Lambda) and logged once per minute per instance, without token or tenant.
+ */
+function createRateCheck(deps: ApiDeps) {
+  const limiter = deps.rateLimiter;
+  if (!limiter) return async () => undefined;
+  let loggedMinute = Number.NaN;
+  let failuresSinceLog = 0;
+  return async (principal: Principal, at: Date): Promise<void> => {
+    let decision: Awaited<ReturnType<RateLimiter['hit']>>;
+    try {
+      decision = await limiter.hit(principal.tenantId, principal.clientId, at);
+    } catch (err) {
+      failuresSinceLog++;
+      deps.onRateLimiterFailure?.(err);
+      const minute = Math.floor(at.getTime() / 60_000);
+      if (minute !== loggedMinute) {
+        loggedMinute = minute;
+        deps.log?.warn('Rate limiter unavailable; requests go through unlimited', {
+          error: isError(err) ? err.name : typeof err,
+          message: errorMessage(err).slice(0, 200),
+          failures: failuresSinceLog,
+        });
+        failuresSinceLog = 0;
+      }
       return;
     }
-    w.count++;
-    if (w.count > limit.requestsPerMinute) {
-      throw new TooManyRequestsError(Math.max(1, Math.ceil((start + 60_000 - t) / 1000)));
-    }
+    if (decision.allowed) return;
+    const retryAfter = Math.max(1, Math.ceil((decision.resetAt.getTime() - at.getTime()) / 1000));
+    throw new TooManyRequestsError(retryAfter, {
+      limit: decision.limit,
+      requestsPerMinute: decision.requestsPerMinute,
+    });
   };
 }
 
@@ -141,7 +165,7 @@ function createApi(deps: ApiDeps): Api {
     analyzer: deps.analyzer,
   };
   const router = createRouter(API_ROUTES);
-  const limit = createRateLimiter(deps.rateLimit, now);
+  const rateCheck = createRateCheck(deps);
 
   return async function api(req) {
     const requestId = req.requestId ?? randomUUID();
@@ -159,7 +183,7 @@ function createApi(deps: ApiDeps): Api {
       if (route.scope !== 'public') {
         principal = await deps.authenticator.authenticate(header(req, 'authorization'));
         requireScope(principal, route.scope);
-        limit(principal.clientId);
+        await rateCheck(principal, now());
       }
       const body = route.body ? parseJsonBody(req) : undefined;
       const result = await route.run(

@@ -27,10 +27,32 @@ class UnsupportedMediaTypeError extends PantauError {
   }
 }
 
+/** Which per-minute limit a request went over: its agency's (all clients together) or its own. */
+interface RateLimitExceeded {
+  limit: 'tenant' | 'client';
+  requestsPerMinute: number;
+}
+
+const LIMIT_WORDS: Record<RateLimitExceeded['limit'], string> = {
+  tenant: "this agency's clients together",
+  client: 'this client',
+};
+
+/**
+ * The message names the limit and its size, both the caller's own; never a count, which for the
+ * tenant limit would tell one client how busy the others are.
+ */
 class TooManyRequestsError extends PantauError {
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number) {
-    super('rate_limited', `Too many requests; retry after ${retryAfterSeconds} s`, 429);
+  constructor(retryAfterSeconds: number, exceeded?: RateLimitExceeded) {
+    super(
+      'rate_limited',
+      exceeded
+        ? `Too many requests from ${LIMIT_WORDS[exceeded.limit]} (${exceeded.limit} limit: ${exceeded.requestsPerMinute} per minute); retry after ${retryAfterSeconds} s`
+        : `Too many requests; retry after ${retryAfterSeconds} s`,
+      429,
+      exceeded ? { details: { ...exceeded, retryAfterSeconds } } : undefined,
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -105,6 +127,7 @@ function toErrorResponse(err: unknown, requestId: string, log?: Log): ApiRespons
   );
 }
 
+export type { RateLimitExceeded };
 export {
   jsonResponse,
   MethodNotAllowedError,

@@ -3,7 +3,7 @@
  * the node:http adapter (local server, tests, benchmarks). Routes only ever see these shapes.
  */
 import type { SubscriptionConfirmation } from '../alerts/sns.ts';
-import type { Repositories, SentimentAnalyzer } from '../domain/ports.ts';
+import type { RateLimiter, Repositories, SentimentAnalyzer } from '../domain/ports.ts';
 import type { Subscriber } from '../domain/types.ts';
 import type { Log } from '../runtime/log.ts';
 
@@ -62,8 +62,16 @@ export interface ApiDeps {
    * tenants. Defaults to 'platform'. Every other admin manages its own tenant only.
    */
   operatorTenantId?: string;
-  /** Best-effort per-client limit inside one process; API Gateway usage plans do the real one. */
-  rateLimit?: { requestsPerMinute: number };
+  /**
+   * Per-tenant and per-client requests per minute, shared by every instance (the table in AWS,
+   * DynamoDB Local under `npm start`). Absent: no limit beyond API Gateway's stage throttle.
+   */
+  rateLimiter?: RateLimiter;
+  /**
+   * Called on each failed limiter check (the request went ahead unlimited), so the Lambda handler
+   * can count it as a metric; the API itself logs the failure once per window.
+   */
+  onRateLimiterFailure?: (err: unknown) => void;
 }
 
 export type Api = (req: ApiRequest) => Promise<ApiResponse>;

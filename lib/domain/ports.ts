@@ -209,6 +209,25 @@ export interface Repositories {
   audit: AuditRepository;
 }
 
+// ---------------------------------------------------------------- API rate limits
+
+/**
+ * Request limits per tenant and per client over fixed one-minute windows, counted in one place
+ * that every process serving the API shares. `hit` counts one request and says whether it stays
+ * within both limits. It throws when the counter store fails; the caller decides what a failure
+ * means (the API lets the request through: availability first).
+ */
+export interface RateLimiter {
+  hit(
+    tenantId: string,
+    clientId: string,
+    now: Date,
+  ): Promise<
+    | { allowed: true }
+    | { allowed: false; limit: 'tenant' | 'client'; requestsPerMinute: number; resetAt: Date }
+  >;
+}
+
 // ---------------------------------------------------------------- sentiment
 
 export interface SentimentInput {

@@ -9,6 +9,31 @@ export type AuthConfig =
   | { mode: 'local' }
   | { mode: 'cognito'; userPoolId: string; region: string };
 
+/** Requests per minute the API allows (see DEFAULT_API_RATE_LIMITS). */
+export interface ApiRateLimits {
+  /** All clients of one tenant together. */
+  tenantPerMinute: number;
+  /** One client (a token, or a Cognito app client) within its tenant. */
+  clientPerMinute: number;
+}
+
+/**
+ * Defaults that a busy agency never reaches in normal use, from what the dashboard asks
+ * (web/src): the overview asks 5 + N requests per render for N issues (the shell's open-alert
+ * count, source status, issues, open and acknowledged alerts, one stats per issue), an issue page
+ * 8, and an open page re-renders every 30 s while an alert is open (every 120 s otherwise).
+ * A busy agency in a crisis: 40 issues, so 45 per overview render; 20 officials with it open
+ * = 20 × 2 × 45 = 1,800/min; 5 of them clicking through a view every 5 s at about 20 requests a
+ * view = 5 × 12 × 20 = 1,200/min; scripts polling 40 issues' mentions each minute, two pages
+ * each, plus exports ≈ 200/min. Peak ≈ 3,200/min.
+ * Every official's dashboard calls as the same Cognito app client, so one client may need the
+ * dashboard's whole 3,000/min: clientPerMinute 6,000 leaves it twice that. tenantPerMinute is
+ * twice the client limit, so a runaway script (one client) still leaves its own agency's
+ * dashboard 6,000/min, and it is 20 % of the stage throttle (1,000 rps = 60,000/min), so one
+ * agency can never take the stage from the others.
+ */
+const DEFAULT_API_RATE_LIMITS: ApiRateLimits = { tenantPerMinute: 12_000, clientPerMinute: 6_000 };
+
 export interface RuntimeConfig {
   stage: string;
   region: string;
@@ -31,6 +56,18 @@ export interface RuntimeConfig {
   corsAllowedOrigins: string[];
   /** The tenant whose admins run the platform (create tenants, manage any tenant's tokens). */
   operatorTenantId: string;
+  /** `PANTAU_API_TENANT_RPM` and `PANTAU_API_CLIENT_RPM`. */
+  apiRateLimits: ApiRateLimits;
+}
+
+function requestsPerMinute(name: string, fallback: number, env: Env): number {
+  const value = getNumber(name, fallback, env);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(
+      `Environment variable ${name} must be a positive integer, got '${value}'`,
+    );
+  }
+  return value;
 }
 
 function loadConfig(env: Env = process.env): RuntimeConfig {
@@ -63,7 +100,19 @@ function loadConfig(env: Env = process.env): RuntimeConfig {
       .split(',')
       .map((o) => o.trim())
       .filter((o) => o !== '' && o !== '*'),
+    apiRateLimits: {
+      tenantPerMinute: requestsPerMinute(
+        'PANTAU_API_TENANT_RPM',
+        DEFAULT_API_RATE_LIMITS.tenantPerMinute,
+        env,
+      ),
+      clientPerMinute: requestsPerMinute(
+        'PANTAU_API_CLIENT_RPM',
+        DEFAULT_API_RATE_LIMITS.clientPerMinute,
+        env,
+      ),
+    },
   };
 }
 
-export { loadConfig };
+export { DEFAULT_API_RATE_LIMITS, loadConfig };

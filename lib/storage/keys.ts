@@ -17,7 +17,8 @@ export type EntityType =
   | 'correction'
   | 'cursor'
   | 'source-status'
-  | 'audit';
+  | 'audit'
+  | 'rate-limit';
 
 export interface Key {
   pk: string;
@@ -114,6 +115,17 @@ const auditKey = (tenantId: string, at: string, id: string): Key => ({
 });
 
 /**
+ * API request counter of one fixed minute: the tenant's own, or one client's within that tenant.
+ * A client counts per tenant because one app client (the dashboard's) serves every agency's
+ * officials. Tenant ids hold no '#', so the two kinds never collide; separate partition keys keep
+ * a tenant's counter and its clients' counters on separate partitions.
+ */
+const rateLimitKey = (windowStartIso: string, tenantId: string, clientId?: string): Key => ({
+  pk: clientId === undefined ? `RATE#${tenantId}` : `RATE#${tenantId}#CLIENT#${clientId}`,
+  sk: `W#${windowStartIso}`,
+});
+
+/**
  * A mention's public id: its issue and sort key, base64url-encoded, so an id resolves to one
  * GetItem without an index. Ownership is still checked against the caller's tenant.
  */
@@ -169,6 +181,7 @@ export {
   mentionKey,
   mentionRange,
   mentionSk,
+  rateLimitKey,
   sourceStatusKey,
   subscriberKey,
   TENANTS_GSI1PK,

@@ -254,17 +254,6 @@ describe('API: auth, scopes and protocol errors', () => {
     expect(res.status).toBe(413);
   });
 
-  it('answers 429 past the per-client rate', async () => {
-    const api = buildApi(t.repos, { now: () => NOW, rateLimit: { requestsPerMinute: 3 } });
-    const call = client(api);
-    const statuses = [];
-    for (let i = 0; i < 5; i++)
-      statuses.push((await call('GET', '/v1/issues', { token: t.a.read })).status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    // Another client has its own budget.
-    expect((await call('GET', '/v1/issues', { token: t.b.read })).status).toBe(200);
-  });
-
   it('turns an unexpected failure into a generic 500 naming the request id', async () => {
     const repos = createFakeRepositories();
     const tokens = await tenantWithTokens(repos, 'kominfo', NOW);
