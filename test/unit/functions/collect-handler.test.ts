@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCollectHandler, parseEvent } from '../../../functions/collect/handler.ts';
 import { SourceError, ValidationError } from '../../../lib/domain/errors.ts';
 import type { SourceName } from '../../../lib/domain/types.ts';
@@ -265,6 +265,52 @@ describe('collect handler: event validation', () => {
       source: 'demo',
       forceBurst: true,
     });
+  });
+});
+
+describe('collect handler: the schedule the run records with its status', () => {
+  /** Handler whose use case factory records the schedule it was given per source. */
+  function recording(deps: Parameters<typeof buildCollectHandler>[0] = {}) {
+    const { useCase } = fakeUseCase(1);
+    const schedules: { source: SourceName; schedule: unknown }[] = [];
+    const handler = buildCollectHandler({
+      invoker: capturingInvoker().invoker,
+      intervalMs: () => INTERVAL_MS,
+      useCaseFor: async (source, _burst, schedule) => {
+        schedules.push({ source, schedule });
+        return { useCase, log: silentLog };
+      },
+      ...deps,
+    });
+    return { handler, schedules };
+  }
+
+  it('passes the interval the runtime gives for the source, and none for an unscheduled one', async () => {
+    const { handler, schedules } = recording({
+      expectedEveryMinutes: (source) => (source === 'x' ? 5 : undefined),
+    });
+    await handler({ source: 'x' }, ctx());
+    await handler({ source: 'rss' }, ctx());
+    expect(schedules).toEqual([
+      { source: 'x', schedule: { expectedEveryMinutes: 5 } },
+      { source: 'rss', schedule: {} },
+    ]);
+  });
+
+  it('reads COLLECT_EVERY_MINUTES by default, and records none when it is not set', async () => {
+    const { handler, schedules } = recording();
+    try {
+      vi.stubEnv('COLLECT_EVERY_MINUTES', '60');
+      await handler({ source: 'youtube' }, ctx());
+      // Not the 5-minute fallback of the fan-out horizon: a guess would make a source overdue.
+      vi.stubEnv('COLLECT_EVERY_MINUTES', undefined);
+      await handler({ source: 'youtube' }, ctx());
+      vi.stubEnv('COLLECT_EVERY_MINUTES', 'often');
+      await handler({ source: 'youtube' }, ctx());
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(schedules.map((s) => s.schedule)).toEqual([{ expectedEveryMinutes: 60 }, {}, {}]);
   });
 });
 
