@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../lib/domain/errors.ts';
 import type { SourceName } from '../lib/domain/types.ts';
+import { DEFAULT_API_RATE_LIMITS } from '../lib/runtime/config.ts';
 
 type StageName = 'dev' | 'staging' | 'prod';
 
@@ -72,6 +73,13 @@ interface StageConfig {
   readonly apiBurstLimit: number;
   /** WAF rate-based rule: requests per 5 minutes per client IP. */
   readonly wafRateLimitPer5Min: number;
+  /**
+   * The api function's own limits across all its instances (PANTAU_API_TENANT_RPM and
+   * PANTAU_API_CLIENT_RPM): requests per minute of one agency's clients together, and of one client
+   * of an agency. How the defaults were chosen: DEFAULT_API_RATE_LIMITS in lib/runtime/config.ts.
+   */
+  readonly apiTenantRequestsPerMinute: number;
+  readonly apiClientRequestsPerMinute: number;
   readonly schedules: readonly SourceSchedule[];
 }
 
@@ -110,6 +118,8 @@ const STAGES: Readonly<
     apiRateLimit: 1000,
     apiBurstLimit: 500,
     wafRateLimitPer5Min: 1000,
+    apiTenantRequestsPerMinute: DEFAULT_API_RATE_LIMITS.tenantPerMinute,
+    apiClientRequestsPerMinute: DEFAULT_API_RATE_LIMITS.clientPerMinute,
   },
   staging: {
     stage: 'staging',
@@ -124,6 +134,8 @@ const STAGES: Readonly<
     apiRateLimit: 1000,
     apiBurstLimit: 500,
     wafRateLimitPer5Min: 2000,
+    apiTenantRequestsPerMinute: DEFAULT_API_RATE_LIMITS.tenantPerMinute,
+    apiClientRequestsPerMinute: DEFAULT_API_RATE_LIMITS.clientPerMinute,
   },
   prod: {
     stage: 'prod',
@@ -139,6 +151,8 @@ const STAGES: Readonly<
     apiRateLimit: 1000,
     apiBurstLimit: 500,
     wafRateLimitPer5Min: 2000,
+    apiTenantRequestsPerMinute: DEFAULT_API_RATE_LIMITS.tenantPerMinute,
+    apiClientRequestsPerMinute: DEFAULT_API_RATE_LIMITS.clientPerMinute,
   },
 };
 
@@ -181,6 +195,38 @@ function flag(name: string, value: unknown): boolean {
 }
 
 /**
+ * An agency limit above the stage throttle would never be reached (the stage's 429 comes first,
+ * shared by everyone), and a client limit above its agency's would never apply.
+ */
+function checkApiLimits(
+  stage: Pick<
+    StageConfig,
+    'stage' | 'apiRateLimit' | 'apiTenantRequestsPerMinute' | 'apiClientRequestsPerMinute'
+  >,
+): void {
+  const tenant = stage.apiTenantRequestsPerMinute;
+  const client = stage.apiClientRequestsPerMinute;
+  for (const [name, value] of [
+    ['apiTenantRequestsPerMinute', tenant],
+    ['apiClientRequestsPerMinute', client],
+  ] as const) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new ConfigError(`${stage.stage}: ${name} must be a positive integer, got ${value}`);
+    }
+  }
+  if (tenant >= stage.apiRateLimit * 60) {
+    throw new ConfigError(
+      `${stage.stage}: apiTenantRequestsPerMinute (${tenant}) must stay below the stage throttle (${stage.apiRateLimit * 60}/min), or one agency can take the whole stage`,
+    );
+  }
+  if (client > tenant) {
+    throw new ConfigError(
+      `${stage.stage}: apiClientRequestsPerMinute (${client}) must not exceed apiTenantRequestsPerMinute (${tenant})`,
+    );
+  }
+}
+
+/**
  * Resolves and validates the deployment. `stage`/`region` come from context (strings from the
  * CLI); an unknown value throws a ConfigError that lists the accepted ones.
  */
@@ -201,6 +247,7 @@ function resolveConfig(
     );
   }
   const base = STAGES[stageName];
+  checkApiLimits(base);
   const demoSource =
     overrides.demoSource === undefined ? base.demoSource : flag('demoSource', overrides.demoSource);
   const comprehendWanted =
@@ -258,4 +305,4 @@ export type {
   StageConfig,
   StageName,
 };
-export { configFromContext, REGION_CAPABILITIES, resolveConfig, STAGE_NAMES };
+export { checkApiLimits, configFromContext, REGION_CAPABILITIES, resolveConfig, STAGE_NAMES };

@@ -116,8 +116,13 @@ class AgencyApi extends Construct {
         AUTH_MODE: 'cognito',
         USER_POOL_ID: this.userPool.userPoolId,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        // Per agency and per client, across every instance: counted in the table, so one agency's
+        // runaway script gets 429s while the stage throttle stays free for the others.
+        PANTAU_API_TENANT_RPM: String(config.apiTenantRequestsPerMinute),
+        PANTAU_API_CLIENT_RPM: String(config.apiClientRequestsPerMinute),
       },
     });
+    // readWrite covers the rate-limit counters' UpdateItem as well as the API's own writes.
     this.fn.bindTable(props.table, 'readWrite');
     this.fn.bindSecretRead(this.cursorSecret, 'CURSOR_SECRET_ARN');
     this.fn.addToRolePolicy(
@@ -242,8 +247,9 @@ class AgencyApi extends Construct {
         'The account-level API Gateway logging role needs exactly the AWS-maintained push-to-CloudWatch policy; without it no execution or access logs are written.',
     });
 
-    // Stage throttling caps the whole API; the usage plan is where per-agency API keys and
-    // quotas attach when an agency needs its own limit.
+    // Stage throttling caps the whole API, shared by every agency; each agency's own limit is
+    // enforced by the api function (PANTAU_API_TENANT_RPM/PANTAU_API_CLIENT_RPM), because agencies
+    // authenticate with Cognito tokens, not the API keys a usage plan would meter.
     api.addUsagePlan('UsagePlan', {
       name: `pantau-${config.stage}`,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
