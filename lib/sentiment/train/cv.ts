@@ -16,6 +16,19 @@ interface OutOfFold {
   gold: ModelLabel[];
 }
 
+/** The fold of each of `n` rows: a seeded shuffle dealt round-robin, so folds differ by one row at most. */
+function foldsOf(n: number, seed: number, folds: number): Int32Array {
+  const order = shuffleInPlace(
+    Array.from({ length: n }, (_, i) => i),
+    mulberry32(seed ^ 0x5bd1e995),
+  );
+  const foldOf = new Int32Array(n);
+  order.forEach((row, k) => {
+    foldOf[row] = k % folds;
+  });
+  return foldOf;
+}
+
 /**
  * Splits `target` into `folds` seeded folds; each fold is scored by a model trained on the other
  * folds plus all of `always` (rows that are never scored, such as NusaX and IndoLEM).
@@ -26,14 +39,7 @@ function outOfFold(
   opts: TrainOptions,
   folds = 5,
 ): OutOfFold {
-  const order = shuffleInPlace(
-    target.map((_, i) => i),
-    mulberry32(opts.seed ^ 0x5bd1e995),
-  );
-  const foldOf = new Int32Array(target.length);
-  order.forEach((row, k) => {
-    foldOf[row] = k % folds;
-  });
+  const foldOf = foldsOf(target.length, opts.seed, folds);
   const logp = new Float64Array(target.length * NUM_CLASSES);
   for (let f = 0; f < folds; f++) {
     const trainRows = [...target.filter((_, i) => foldOf[i] !== f), ...always];
@@ -88,4 +94,4 @@ function tuneBiasOffsets(oof: OutOfFold): { offsets: number[]; macroF1: number }
 }
 
 export type { OutOfFold };
-export { labelsWithOffsets, outOfFold, tuneBiasOffsets };
+export { foldsOf, labelsWithOffsets, outOfFold, tuneBiasOffsets };
