@@ -18,6 +18,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceName } from '../../lib/domain/types.ts';
+import { COLLECT_TIMEOUT_MS } from '../../lib/sources/liveness.ts';
 import type { DeploymentConfig, SourceSchedule } from '../config.ts';
 import { logicalIdOf, nagArn, PantauFunction } from './pantau-function.ts';
 import { secureQueue } from './queues.ts';
@@ -36,8 +37,24 @@ interface Collector {
   readonly everyMinutes: number;
 }
 
-/** The collector checkpoints its cursor before this deadline (see functions/collect). */
-const COLLECT_TIMEOUT = Duration.minutes(5);
+/**
+ * The collector checkpoints its cursor before this deadline (see functions/collect). The API
+ * reads the same constant to tell a fanned-out run still going from one that stopped, and to
+ * allow a run its whole timeout before calling the source overdue (lib/sources/liveness.ts).
+ */
+const COLLECT_TIMEOUT = Duration.millis(COLLECT_TIMEOUT_MS);
+
+/**
+ * Each collector function's schedule, for the alarms that watch it run (operations.ts): the stack
+ * hands the operations construct the collector functions among all the others, and the schedule
+ * belongs with the function rather than with every list it is passed in.
+ */
+const SCHEDULES = new WeakMap<PantauFunction, number>();
+
+/** The schedule interval of a collector function, or undefined for any other function. */
+function collectorEveryMinutes(fn: PantauFunction): number | undefined {
+  return SCHEDULES.get(fn);
+}
 
 /** Scheduler retries a failed invoke (throttle, service error) this many times. */
 const SCHEDULER_RETRY_ATTEMPTS = 3;
@@ -88,6 +105,7 @@ class Collectors extends Construct {
         SOURCE_PARAMETER_PREFIX: prefix,
       },
     });
+    SCHEDULES.set(fn, s.everyMinutes);
     fn.bindTable(props.table, 'readWrite');
     this.grantSourceParameters(fn, `${prefix}/${s.source}`);
     this.grantSelfInvoke(fn, s.source);
@@ -210,4 +228,4 @@ class Collectors extends Construct {
 }
 
 export type { Collector, CollectorsProps };
-export { Collectors };
+export { COLLECT_TIMEOUT, Collectors, collectorEveryMinutes };

@@ -11,6 +11,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { collectorEveryMinutes } from './collectors.ts';
 import type { PantauFunction } from './pantau-function.ts';
 
 interface OperationsProps {
@@ -29,6 +30,16 @@ const ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 /** Share of the SMS monthly spend limit at which operators are warned. */
 const SMS_SPEND_ALARM_RATIO = 0.8;
+
+/**
+ * A collector is "not running" after this many schedule intervals without one invocation. One
+ * period spans them, so a single dropped run (one invocation left in the period) never alarms,
+ * while a deleted schedule or a scheduler that stopped delivering does, within two periods.
+ */
+const NOT_RUNNING_INTERVALS = 2;
+
+/** CloudWatch evaluates an alarm over at most one day (period x evaluation periods). */
+const MAX_ALARM_RANGE = Duration.days(1);
 
 class Operations extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -59,6 +70,8 @@ class Operations extends Construct {
     };
 
     for (const { name, fn } of props.functions) {
+      const every = collectorEveryMinutes(fn);
+      if (every !== undefined) this.notRunningAlarm(name, fn, every, action);
       alarm(
         `${name}-Errors`,
         fn.fn.metricErrors({ period, statistic: 'Sum' }),
@@ -192,7 +205,38 @@ class Operations extends Construct {
       ],
     });
   }
+
+  /**
+   * `<name>-NotRunning`: no invocation of the collector over NOT_RUNNING_INTERVALS of its
+   * schedule. Lambda publishes no Invocations datapoint for a period without one, so missing data
+   * is the very condition and counts as breaching. Errors and throttles have their own alarms; this
+   * one sees what they cannot: a run that never starts.
+   */
+  private notRunningAlarm(
+    name: string,
+    fn: PantauFunction,
+    everyMinutes: number,
+    action: SnsAction,
+  ): void {
+    const period = Duration.minutes(NOT_RUNNING_INTERVALS * everyMinutes);
+    if (period.toSeconds() > MAX_ALARM_RANGE.toSeconds()) {
+      throw new Error(
+        `${name}: a schedule of ${everyMinutes} min needs a ${period.toMinutes()}-min alarm period, longer than CloudWatch's one day`,
+      );
+    }
+    const a = new cloudwatch.Alarm(this, `${name}-NotRunning`, {
+      metric: fn.fn.metricInvocations({ period, statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: `${name}: not invoked for ${period.toMinutes()} min (scheduled every ${everyMinutes} min); schedule deleted or disabled, or Scheduler not delivering`,
+    });
+    a.addAlarmAction(action);
+    this.alarms.push(a);
+  }
 }
 
 export type { OperationsProps };
-export { ITERATOR_AGE_ALARM, Operations, SMS_SPEND_ALARM_RATIO };
+export { ITERATOR_AGE_ALARM, NOT_RUNNING_INTERVALS, Operations, SMS_SPEND_ALARM_RATIO };

@@ -4,6 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COLLECT_TIMEOUT_MS } from '../../lib/sources/liveness.ts';
 import { resourcesOf, type Synthesized, synthPantau } from './synth.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
@@ -100,6 +101,13 @@ describe('Construct: Collectors fan-out', () => {
           Variables: Match.objectLike({ COLLECT_SOURCE: source, COLLECT_EVERY_MINUTES: minutes }),
         },
       });
+    }
+  });
+
+  it('gives each collector the timeout the API assumes for the longest run', () => {
+    for (const { fnId } of collectorIds().values()) {
+      const fn = resourcesOf(jkt.template, 'AWS::Lambda::Function')[fnId];
+      expect(fn?.Properties.Timeout, fnId).toBe(COLLECT_TIMEOUT_MS / 1000);
     }
   });
 

@@ -643,8 +643,9 @@ describe('Construct: Operations', () => {
 
   it('routes every alarm to the operations topic', () => {
     const alarms = Object.entries(resourcesOf(jkt.template, 'AWS::CloudWatch::Alarm'));
-    // 11 functions x (errors, throttles) + 2 iterator age + 4 DLQs + 2 scheduler + SNS failures + SMS spend + API 5xx
-    expect(alarms).toHaveLength(22 + 2 + 4 + 2 + 1 + 1 + 1);
+    // 11 functions x (errors, throttles) + 7 collectors not running + 2 iterator age + 4 DLQs
+    // + 2 scheduler + SNS failures + SMS spend + API 5xx
+    expect(alarms).toHaveLength(22 + 7 + 2 + 4 + 2 + 1 + 1 + 1);
     for (const [id, a] of alarms) {
       expect(a.Properties.AlarmActions, id).toEqual([{ Ref: opsTopicRef() }]);
     }
@@ -707,6 +708,56 @@ describe('Construct: Operations', () => {
         Properties: { Namespace: 'AWS/Lambda', MetricName: metric },
       });
       expect(Object.keys(alarms)).toHaveLength(11);
+    }
+  });
+
+  it('alarms when a collector is not invoked over two of its schedule intervals', () => {
+    const collectors = Object.entries(resourcesOf(jkt.template, 'AWS::Lambda::Function'))
+      .map(([id, fn]) => {
+        const env = (fn.Properties.Environment as { Variables?: Record<string, string> })
+          ?.Variables;
+        return { id, source: env?.COLLECT_SOURCE, every: Number(env?.COLLECT_EVERY_MINUTES) };
+      })
+      .filter((c) => c.source !== undefined);
+    expect(collectors.map((c) => [c.source, c.every]).sort()).toEqual([
+      ['bluesky', 5],
+      ['demo', 5],
+      ['google-news', 15],
+      ['mastodon', 10],
+      ['rss', 15],
+      ['x', 5],
+      ['youtube', 60],
+    ]);
+    const notRunning = Object.values(
+      jkt.template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { Namespace: 'AWS/Lambda', MetricName: 'Invocations' },
+      }),
+    );
+    expect(notRunning).toHaveLength(collectors.length);
+    for (const c of collectors) {
+      const found = notRunning.filter(
+        (a) =>
+          JSON.stringify(a.Properties.Dimensions) ===
+          JSON.stringify([{ Name: 'FunctionName', Value: { Ref: c.id } }]),
+      );
+      expect(found, c.source).toHaveLength(1);
+      expect(found[0]?.Properties.AlarmDescription).toMatch(
+        new RegExp(`^collect-${c.source}: not invoked for ${2 * c.every} min`),
+      );
+      expect((found[0] as Resource).Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Statistic: 'Sum',
+        // Two schedule intervals in one period: one dropped run leaves an invocation in it.
+        Period: 2 * c.every * 60,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        // No invocation means no datapoint at all: that is the condition itself.
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: opsTopicRef() }],
+      });
     }
   });
 
