@@ -26,9 +26,16 @@ const ERROR_STATUSES: Record<number, string> = {
   405: 'Method not allowed on this path',
   413: 'Body larger than 1 MiB',
   415: 'Body is not application/json',
-  429: 'Too many requests',
+  429:
+    "Too many requests: over this agency's or this client's requests per minute " +
+    '(error.details.limit is `tenant` or `client`); retry after Retry-After seconds',
   500: 'Internal error; error.details.requestId identifies it',
   503: "A dependency (e.g. the token issuer's keys) is unavailable; retry",
+};
+
+const RETRY_AFTER_HEADER = {
+  description: 'Seconds until the one-minute window ends and requests are counted afresh',
+  schema: { type: 'integer', minimum: 1, maximum: 60 },
 };
 
 function parameters(route: Route): Json[] {
@@ -70,6 +77,7 @@ function operation(route: Route): Json {
     if (responses[String(status)]) continue;
     responses[String(status)] = {
       description: ERROR_STATUSES[status],
+      ...(status === 429 ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }

@@ -5,6 +5,8 @@
  * Local in test/integration/api/rate-limit.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../../lib/api/app.ts';
+import { buildOpenApiDocument } from '../../../lib/api/openapi.ts';
 import type { RateLimiter } from '../../../lib/domain/ports.ts';
 import type { Log } from '../../../lib/runtime/log.ts';
 import { createFakeRepositories } from './fakes.ts';
@@ -225,5 +227,30 @@ describe('API: a failing rate limiter (fail open)', () => {
     const f = await failing(new Error('down'));
     expect((await f.get('not-a-token')).status).toBe(401);
     expect(f.failures).toEqual([]);
+  });
+});
+
+describe('API: the 429 in the OpenAPI document', () => {
+  it('documents Retry-After on every limited operation and on no public one', () => {
+    const doc = buildOpenApiDocument(API_ROUTES) as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: unknown }> }>>;
+    };
+    let limited = 0;
+    for (const route of API_ROUTES) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(op).toBeDefined();
+      const tooMany = op?.responses['429'];
+      if (route.scope === 'public') {
+        expect(tooMany).toBeUndefined();
+        continue;
+      }
+      limited++;
+      expect(tooMany?.headers).toEqual({
+        'Retry-After': expect.objectContaining({
+          schema: { type: 'integer', minimum: 1, maximum: 60 },
+        }),
+      });
+    }
+    expect(limited).toBeGreaterThan(0);
   });
 });
