@@ -9,7 +9,7 @@ import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../lib/domain/ports.ts';
-import { SOURCE_NAMES, type SourceStatus } from '../../lib/domain/types.ts';
+import { SOURCE_NAMES, type SourceStatus, type SourceStatusView } from '../../lib/domain/types.ts';
 import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import {
   createDocumentClient,
@@ -128,7 +128,9 @@ describe('data-source health on the overview', () => {
       status?.lastRunAt,
     );
     // One unsharded run that went well: nothing partial, no error, no warning.
-    expect(await row('demo').locator('.source-partial, .source-error').count()).toBe(0);
+    expect(
+      await row('demo').locator('.source-shards, .source-error, .source-overdue').count(),
+    ).toBe(0);
     expect(await page.locator('.sources-note').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
@@ -176,7 +178,14 @@ describe('data-source health on the overview', () => {
     // A run fanned out into 8 shards of which 3 reported, one of them failed: the run stays ok
     // and keeps the failed shard's message (the repository's own rule for a run's shards).
     const run = runId(new Date(now.getTime() - 3 * 60_000), 'a1b2c3d4e5f6');
-    const shard = { source: 'rss' as const, runId: run, shards: 1, shardsPlanned: 8 };
+    // Every 15 min: the run may report until 15 + 5 min after its start, so it is still going.
+    const shard = {
+      source: 'rss' as const,
+      runId: run,
+      shards: 1,
+      shardsPlanned: 8,
+      expectedEveryMinutes: 15,
+    };
     await repos.sourceStatus.put({
       ...shard,
       status: 'ok',
@@ -230,6 +239,7 @@ describe('data-source health on the overview', () => {
       8,
       300,
     ]);
+    expect(rss).toMatchObject({ run: 'running', overdue: false });
 
     await page.reload();
     await row('x').waitFor();
@@ -249,10 +259,11 @@ describe('data-source health on the overview', () => {
       'Galat terakhir: X API 429 Too Many Requests on search/recent',
     );
 
-    // RSS: ok, but 3 of 8 shards, and the failed shard's message.
+    // RSS: ok, 3 of 8 shards so far and still going, and the failed shard's message.
     expect(await text('rss', '.source-name')).toBe('Portal berita (RSS)');
     expect(await text('rss', '.source-chip')).toBe('Normal');
-    expect(await text('rss', '.source-partial')).toBe('3 dari 8 bagian selesai');
+    expect(await text('rss', '.source-shards')).toBe('Sedang berjalan: 3 dari 8 bagian selesai');
+    expect(await row('rss').locator('.source-shards').getAttribute('data-run')).toBe('running');
     expect(await text('rss', '.source-counts')).toBe('Unggahan dibaca 300 · sebutan disimpan 12');
     expect(await text('rss', '.source-error')).toBe(
       'Galat terakhir: antaranews.com: HTTP 503 Service Unavailable',
@@ -288,7 +299,7 @@ describe('data-source health on the overview', () => {
     expect(await text('x', '.source-run time')).toBe('Last run 5 minutes ago');
     expect(await text('x', '.source-counts')).toBe('Posts seen 1,234 · mentions stored 56');
     expect(await text('rss', '.source-name')).toBe('News portals (RSS)');
-    expect(await text('rss', '.source-partial')).toBe('3 of 8 parts done');
+    expect(await text('rss', '.source-shards')).toBe('Running: 3 of 8 parts done');
     expect(await text('rss', '.source-error')).toBe(
       'Last error: antaranews.com: HTTP 503 Service Unavailable',
     );
@@ -300,6 +311,115 @@ describe('data-source health on the overview', () => {
     expect(await text('demo', '.source-chip')).toBe('Normal');
     expect(await page.locator('.sources-note').textContent()).toBe(
       'The picture may be incomplete: 5 of 6 sources have problems.',
+    );
+    await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).click();
+    await page.getByRole('heading', { name: 'Sumber data' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('flags a source that stopped running and a run that stopped part way, as warnings', async () => {
+    const now = new Date();
+    const ago = (min: number) => new Date(now.getTime() - min * 60_000);
+    // Google News every 15 min, last run 3 hours ago: overdue since 35 min after it.
+    const lastNews = ago(180).toISOString();
+    await repos.sourceStatus.put({
+      source: 'google-news',
+      status: 'ok',
+      lastRunAt: lastNews,
+      postsSeen: 40,
+      mentionsWritten: 4,
+      expectedEveryMinutes: 15,
+    });
+    // RSS: a new run every 15 min that started 26 min ago, 3 of 8 shards reported, the last 25
+    // min ago: past its horizon and timeout (20 min), not yet overdue (35 min).
+    const rssRun = runId(ago(26), 'b2c3d4e5f6a7');
+    // The run of the test before started later than this one; run ids order runs by start, so
+    // its item goes first or these shards would count as late shards of an earlier run.
+    await doc?.send(
+      new DeleteCommand({ TableName: runtime.tableName, Key: sourceStatusKey('rss') }),
+    );
+    for (const n of [1, 2, 3]) {
+      await repos.sourceStatus.put({
+        source: 'rss',
+        status: 'ok',
+        lastRunAt: ago(25).toISOString(),
+        postsSeen: n,
+        mentionsWritten: 0,
+        runId: rssRun,
+        shards: 1,
+        shardsPlanned: 8,
+        expectedEveryMinutes: 15,
+      });
+    }
+    // X: a run of 4 shards started now, one reported, nothing wrong: going, no warning.
+    await repos.sourceStatus.put({
+      source: 'x',
+      status: 'ok',
+      lastRunAt: now.toISOString(),
+      postsSeen: 10,
+      mentionsWritten: 1,
+      runId: runId(now, 'c3d4e5f6a7b8'),
+      shards: 1,
+      shardsPlanned: 4,
+      expectedEveryMinutes: 5,
+    });
+    const stored = (await api<{ items: SourceStatusView[] }>('/v1/sources/status')).items;
+    const by = Object.fromEntries(stored.map((s) => [s.source, s]));
+    expect(by['google-news']).toMatchObject({
+      overdue: true,
+      overdueSince: new Date(Date.parse(lastNews) + 35 * 60_000).toISOString(),
+    });
+    expect(by.rss).toMatchObject({ run: 'incomplete', overdue: false });
+    expect(by.x).toMatchObject({ run: 'running', overdue: false });
+
+    await open(page, `${runtime.url}/#/`);
+    await row('google-news').waitFor();
+    const withDate = !sameJakartaDay(new Date(lastNews), new Date());
+
+    // Google News: the late chip, in the warning palette, replaces its stale "Normal".
+    expect(await row('google-news').locator('.source-chip').count()).toBe(1);
+    expect(await text('google-news', '.source-chip')).toBe(
+      `Terlambat: tidak berjalan sejak ${clock(lastNews, 'id-ID', withDate)} (seharusnya tiap 15 menit)`,
+    );
+    expect(await text('google-news', '.source-chip')).toMatch(/WIB \(/);
+    expect(await row('google-news').locator('.source-chip').getAttribute('class')).toContain(
+      'health-stopped',
+    );
+    expect(await row('google-news').getAttribute('class')).toContain('has-trouble');
+
+    // RSS: the run stopped part way, a warning; X: still going, muted and no warning.
+    expect(await text('rss', '.source-shards')).toBe('Berhenti: 3 dari 8 bagian selesai');
+    expect(await row('rss').locator('.source-shards').getAttribute('class')).toContain(
+      'source-partial',
+    );
+    expect(await row('rss').getAttribute('class')).toContain('has-trouble');
+    expect(await text('x', '.source-chip')).toBe('Normal');
+    expect(await text('x', '.source-shards')).toBe('Sedang berjalan: 1 dari 4 bagian selesai');
+    expect(await row('x').locator('.source-shards').getAttribute('class')).toContain('muted');
+    expect(await row('x').locator('.source-shards').getAttribute('class')).not.toContain(
+      'source-partial',
+    );
+    expect(await row('x').getAttribute('class')).not.toContain('has-trouble');
+
+    // Failures first, then the stops with the late source, then the stopped run, then calm.
+    const order = await page
+      .locator('.source-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-source')));
+    expect(order).toEqual(['bluesky', 'mastodon', 'google-news', 'youtube', 'rss', 'demo', 'x']);
+    // Counted: the late source, the stopped run, the quota, the two failures; not X nor demo.
+    expect(await page.locator('.sources-note').textContent()).toBe(
+      'Gambaran mungkin belum lengkap: 5 dari 7 sumber bermasalah.',
+    );
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Data sources' }).waitFor();
+    expect(await text('google-news', '.source-chip')).toBe(
+      `Late: not run since ${clock(lastNews, 'en-GB', withDate)} (expected every 15 min)`,
+    );
+    expect(await text('rss', '.source-shards')).toBe('Stopped: 3 of 8 parts done');
+    expect(await text('x', '.source-shards')).toBe('Running: 1 of 4 parts done');
+    expect(await page.locator('.sources-note').textContent()).toBe(
+      'The picture may be incomplete: 5 of 7 sources have problems.',
     );
     await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).click();
     await page.getByRole('heading', { name: 'Sumber data' }).waitFor();

@@ -1,16 +1,22 @@
 /**
  * Sumber data: each collector's last run, from `GET /v1/sources/status`. In a crisis, silence
  * from a source is not calm: an official must see when the picture on the overview is incomplete
- * (X rate-limited, a credential refused, a fan-out run only partly done).
+ * (X rate-limited, a credential refused, a collector that stopped running, a fan-out run that
+ * stopped part way).
  *
- * Only what the API states is shown. The API gives no schedule, so a source that has simply
- * stopped running is not called late here: its last run time is shown and read by the official.
+ * Only what the API states is shown: whether a source is overdue and whether a partial run is
+ * still going are the API's judgement at the time of the call (lib/sources/liveness.ts), never
+ * this page's guess from its own clock.
  */
+import type { SourceLiveness } from '../../lib/domain/types.ts';
 import { clear, h } from './dom.ts';
 import { dateTime, num, relative } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
 import type { SourceHealth, SourceName, SourceStatus } from './types.ts';
 import { errorText } from './view.ts';
+
+/** A status as the API answers it; an API older than the liveness fields leaves them out. */
+type Shown = SourceStatus & Partial<SourceLiveness>;
 
 const NAME_KEY: Record<SourceName, MessageKey> = {
   rss: 'srcRss',
@@ -38,22 +44,53 @@ function sourceLabel(source: string): string {
 }
 
 /** Fewer shards reported than planned: a fan-out run partly done (or still going). */
-function isPartial(s: SourceStatus): boolean {
+function isPartial(s: Shown): boolean {
   return s.shards !== undefined && s.shardsPlanned !== undefined && s.shards < s.shardsPlanned;
 }
 
-/** Whether the source's last run left a gap in what the overview shows. */
-function hasTrouble(s: SourceStatus): boolean {
-  return s.status !== 'ok' || isPartial(s) || (s.lastError ?? '').trim() !== '';
+/** A partial run the API says may still report is no gap yet; one it does not judge counts. */
+function stillRunning(s: Shown): boolean {
+  return isPartial(s) && s.run === 'running';
 }
 
-function sortSources(items: SourceStatus[]): SourceStatus[] {
+/** Whether the source's last run left a gap in what the overview shows. */
+function hasTrouble(s: Shown): boolean {
+  return (
+    s.status !== 'ok' ||
+    s.overdue === true ||
+    (isPartial(s) && !stillRunning(s)) ||
+    (s.lastError ?? '').trim() !== ''
+  );
+}
+
+/** A collector that stopped running ranks with the stops: nothing new comes from it. */
+function rankOf(s: Shown): number {
+  return Math.max(HEALTH_RANK[s.status] ?? 3, s.overdue === true ? 2 : 0);
+}
+
+function sortSources(items: Shown[]): Shown[] {
   return [...items].sort(
     (a, b) =>
-      (HEALTH_RANK[b.status] ?? 3) - (HEALTH_RANK[a.status] ?? 3) ||
+      rankOf(b) - rankOf(a) ||
       Number(hasTrouble(b)) - Number(hasTrouble(a)) ||
       sourceLabel(a.source).localeCompare(sourceLabel(b.source)),
   );
+}
+
+/** "Terlambat: tidak berjalan sejak 13.05 WIB (seharusnya tiap 5 menit)". */
+function overdueText(s: Shown, now: Date): string {
+  const time = dateTime(s.lastRunAt, now);
+  return s.expectedEveryMinutes !== undefined
+    ? t('sourceOverdue', { time, every: num(s.expectedEveryMinutes) })
+    : t('sourceOverdueNoSchedule', { time });
+}
+
+/** The partial run's line: still going, stopped, or (an older API) just the count. */
+function partialText(s: Shown): string {
+  const vars = { done: num(s.shards as number), planned: num(s.shardsPlanned as number) };
+  if (s.run === 'running') return t('sourceRunRunning', vars);
+  if (s.run === 'incomplete') return t('sourceRunIncomplete', vars);
+  return t('sourcePartial', vars);
 }
 
 /** The chip's text: the state written out, never told by colour alone. */
@@ -80,16 +117,34 @@ function healthClass(status: SourceHealth): string {
   return 'health-failed';
 }
 
-function sourceRow(s: SourceStatus, now: Date): HTMLElement {
+function sourceRow(s: Shown, now: Date): HTMLElement {
   const lastError = (s.lastError ?? '').trim();
+  const overdue = s.overdue === true;
   return h(
     'li',
-    { class: `source-row${hasTrouble(s) ? ' has-trouble' : ''}`, 'data-source': s.source },
+    {
+      class: `source-row${hasTrouble(s) ? ' has-trouble' : ''}`,
+      'data-source': s.source,
+      ...(overdue ? { 'data-overdue': 'true' } : {}),
+    },
     h(
       'div',
       { class: 'source-head' },
       h('span', { class: 'source-name' }, sourceLabel(s.source)),
-      h('span', { class: `badge source-chip ${healthClass(s.status)}` }, healthText(s)),
+      // An overdue source's "Normal" is its last run's, long ago: the late chip replaces it.
+      overdue && s.status === 'ok'
+        ? null
+        : h('span', { class: `badge source-chip ${healthClass(s.status)}` }, healthText(s)),
+      overdue
+        ? h(
+            'span',
+            {
+              class: 'badge source-chip source-overdue health-stopped',
+              ...(s.overdueSince ? { 'data-since': s.overdueSince } : {}),
+            },
+            overdueText(s, now),
+          )
+        : null,
     ),
     h(
       'p',
@@ -109,11 +164,15 @@ function sourceRow(s: SourceStatus, now: Date): HTMLElement {
     isPartial(s)
       ? h(
           'p',
-          { class: 'source-partial small' },
-          t('sourcePartial', {
-            done: num(s.shards as number),
-            planned: num(s.shardsPlanned as number),
-          }),
+          {
+            // Still going is information, not a warning: muted like the last-run line, whose
+            // spacing it shares; a run that stopped keeps the partial line's warning colour.
+            class: stillRunning(s)
+              ? 'source-shards source-run small muted'
+              : 'source-shards source-partial small',
+            ...(s.run ? { 'data-run': s.run } : {}),
+          },
+          partialText(s),
         )
       : null,
     lastError
@@ -122,7 +181,7 @@ function sourceRow(s: SourceStatus, now: Date): HTMLElement {
   );
 }
 
-function fill(body: HTMLElement, items: SourceStatus[], now: Date): void {
+function fill(body: HTMLElement, items: Shown[], now: Date): void {
   clear(body);
   if (items.length === 0) {
     body.append(h('p', { class: 'muted' }, t('sourcesEmpty')));
@@ -151,7 +210,7 @@ function fill(body: HTMLElement, items: SourceStatus[], now: Date): void {
  * The section, returned at once with a loading line and filled when `pending` settles, so the
  * issue cards above it never wait for the status call.
  */
-function sourceHealthSection(pending: Promise<SourceStatus[]>): HTMLElement {
+function sourceHealthSection(pending: Promise<Shown[]>): HTMLElement {
   const body = h(
     'div',
     { class: 'sources-body' },
