@@ -35,8 +35,11 @@ interface DynamoRateLimiterOptions {
   limits: RateLimits;
   /**
    * How long the two updates may take before the check gives up with an AbortError (the API then
-   * lets the request through). Default 500 ms: an UpdateItem takes a few ms, so only a throttled
-   * or unreachable table gets near it, and the request should not wait on the limiter for long.
+   * lets the request through). Default 1,000 ms. A warm UpdateItem takes a few ms, but the first
+   * one of a cold instance also opens a TLS connection and warms the SDK, and a tighter budget
+   * would fail open (and raise the failure metric) on cold starts. Give the limiter a client
+   * without retries (maxAttempts 1), so only a hung connection ever waits this long: with
+   * retries, the SDK's backoff on a throttled update spends the budget before failing.
    */
   timeoutMs?: number;
 }
@@ -53,7 +56,7 @@ function positiveInteger(name: string, value: number): number {
 function createDynamoRateLimiter(opts: DynamoRateLimiterOptions): RateLimiter {
   const tenantLimit = positiveInteger('tenantPerMinute', opts.limits.tenantPerMinute);
   const clientLimit = positiveInteger('clientPerMinute', opts.limits.clientPerMinute);
-  const timeoutMs = positiveInteger('timeoutMs', opts.timeoutMs ?? 500);
+  const timeoutMs = positiveInteger('timeoutMs', opts.timeoutMs ?? 1_000);
   const { doc, tableName } = opts.table;
   const ttlAttribute = TABLE_DEFINITION.timeToLiveAttribute;
   /**

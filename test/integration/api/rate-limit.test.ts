@@ -42,6 +42,9 @@ function limiter(tenantPerMinute: number, clientPerMinute: number) {
   return createDynamoRateLimiter({
     table: { doc: table.doc, tableName: table.tableName },
     limits: { tenantPerMinute, clientPerMinute },
+    // These tests are about counting: a check slowed past the default budget by a busy machine
+    // must not fail open here (the fail-open tests set their own short budget).
+    timeoutMs: 10_000,
   });
 }
 
@@ -175,6 +178,7 @@ describe('API with the DynamoDB rate limiter', () => {
       rateLimiter: createDynamoRateLimiter({
         table: { doc: table.doc, tableName: table.tableName },
         limits: { tenantPerMinute: 1000, clientPerMinute: 2 },
+        timeoutMs: 10_000,
       }),
     });
     server = createServer(createApiGatewayListener({ handler, log: silentLog() }));
