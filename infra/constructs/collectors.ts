@@ -44,18 +44,6 @@ interface Collector {
  */
 const COLLECT_TIMEOUT = Duration.millis(COLLECT_TIMEOUT_MS);
 
-/**
- * Each collector function's schedule, for the alarms that watch it run (operations.ts): the stack
- * hands the operations construct the collector functions among all the others, and the schedule
- * belongs with the function rather than with every list it is passed in.
- */
-const SCHEDULES = new WeakMap<PantauFunction, number>();
-
-/** The schedule interval of a collector function, or undefined for any other function. */
-function collectorEveryMinutes(fn: PantauFunction): number | undefined {
-  return SCHEDULES.get(fn);
-}
-
 /** Scheduler retries a failed invoke (throttle, service error) this many times. */
 const SCHEDULER_RETRY_ATTEMPTS = 3;
 
@@ -105,7 +93,6 @@ class Collectors extends Construct {
         SOURCE_PARAMETER_PREFIX: prefix,
       },
     });
-    SCHEDULES.set(fn, s.everyMinutes);
     fn.bindTable(props.table, 'readWrite');
     this.grantSourceParameters(fn, `${prefix}/${s.source}`);
     this.grantSelfInvoke(fn, s.source);
@@ -228,4 +215,4 @@ class Collectors extends Construct {
 }
 
 export type { Collector, CollectorsProps };
-export { COLLECT_TIMEOUT, Collectors, collectorEveryMinutes };
+export { COLLECT_TIMEOUT, Collectors };

@@ -11,13 +11,17 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
-import { collectorEveryMinutes } from './collectors.ts';
 import type { PantauFunction } from './pantau-function.ts';
 
 interface OperationsProps {
   readonly config: DeploymentConfig;
   readonly operationsTopic: sns.ITopic;
-  readonly functions: readonly { readonly name: string; readonly fn: PantauFunction }[];
+  /** Every function; a scheduled one names its interval (`everyMinutes`) for its NotRunning alarm. */
+  readonly functions: readonly {
+    readonly name: string;
+    readonly fn: PantauFunction;
+    readonly everyMinutes?: number;
+  }[];
   readonly streamConsumers: readonly { readonly name: string; readonly fn: PantauFunction }[];
   readonly deadLetterQueues: readonly { readonly name: string; readonly queue: sqs.IQueue }[];
   readonly scheduleGroupName: string;
@@ -69,9 +73,8 @@ class Operations extends Construct {
       return a;
     };
 
-    for (const { name, fn } of props.functions) {
-      const every = collectorEveryMinutes(fn);
-      if (every !== undefined) this.notRunningAlarm(name, fn, every, action);
+    for (const { name, fn, everyMinutes } of props.functions) {
+      if (everyMinutes !== undefined) this.notRunningAlarm(name, fn, everyMinutes, action);
       alarm(
         `${name}-Errors`,
         fn.fn.metricErrors({ period, statistic: 'Sum' }),

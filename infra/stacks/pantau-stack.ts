@@ -104,7 +104,11 @@ class PantauStack extends Stack {
       config,
       operationsTopic: this.alerting.operationsTopic,
       functions: [
-        ...this.collectors.collectors.map((c) => ({ name: `collect-${c.source}`, fn: c.fn })),
+        ...this.collectors.collectors.map((c) => ({
+          name: `collect-${c.source}`,
+          fn: c.fn,
+          everyMinutes: c.everyMinutes,
+        })),
         { name: 'score', fn: this.streams.score },
         { name: 'detect', fn: this.streams.detect },
         { name: 'api', fn: this.agencyApi.fn },

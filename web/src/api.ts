@@ -11,7 +11,7 @@ import type {
   ReviewQueue,
   SentimentLabel,
   SentimentQuality,
-  SourceStatus,
+  SourceStatusView,
   Stats,
   Subscriber,
 } from './types.ts';
@@ -55,7 +55,7 @@ interface ApiClient {
   review(issueId: string, q: { mode: ReviewMode; limit?: number }): Promise<ReviewQueue>;
   sentimentQuality(issueId: string): Promise<SentimentQuality>;
   /** `GET /v1/sources/status`: each collector's last run, shared by every tenant. */
-  sourcesStatus(): Promise<SourceStatus[]>;
+  sourcesStatus(): Promise<SourceStatusView[]>;
   /** Whether this token may write: `GET /v1/me` names its effective scopes. */
   writeAccess(): Promise<boolean>;
   subscribers(issueId: string): Promise<Subscriber[]>;
@@ -139,7 +139,8 @@ function createApiClient(opts: {
       ),
     review: (issueId, q) => call('GET', `/v1/issues/${enc(issueId)}/review${queryString(q)}`),
     sentimentQuality: (issueId) => call('GET', `/v1/issues/${enc(issueId)}/sentiment-quality`),
-    sourcesStatus: async () => (await call<Page<SourceStatus>>('GET', '/v1/sources/status')).items,
+    sourcesStatus: async () =>
+      (await call<Page<SourceStatusView>>('GET', '/v1/sources/status')).items,
     writeAccess: async () => {
       const me = await call<{ scopes: string[] }>('GET', '/v1/me');
       return me.scopes.includes('pantau/write');

@@ -8,15 +8,14 @@
  * still going are the API's judgement at the time of the call (lib/sources/liveness.ts), never
  * this page's guess from its own clock.
  */
-import type { SourceLiveness } from '../../lib/domain/types.ts';
 import { clear, h } from './dom.ts';
 import { dateTime, num, relative } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
-import type { SourceHealth, SourceName, SourceStatus } from './types.ts';
+import type { SourceHealth, SourceName, SourceStatus, SourceStatusView } from './types.ts';
 import { errorText } from './view.ts';
 
-/** A status as the API answers it; an API older than the liveness fields leaves them out. */
-type Shown = SourceStatus & Partial<SourceLiveness>;
+/** A status as the API answers it, with the API's liveness judgement. */
+type Shown = SourceStatusView;
 
 const NAME_KEY: Record<SourceName, MessageKey> = {
   rss: 'srcRss',

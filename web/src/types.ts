@@ -16,6 +16,7 @@ import type {
   SourceHealth,
   SourceName,
   SourceStatus,
+  SourceStatusView,
   Subscriber as StoredSubscriber,
 } from '../../lib/domain/types.ts';
 
@@ -120,6 +121,7 @@ export type {
   SourceHealth,
   SourceName,
   SourceStatus,
+  SourceStatusView,
   Stats,
   Subscriber,
 };
