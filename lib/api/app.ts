@@ -138,6 +138,7 @@ function createRateCheck(deps: ApiDeps) {
         deps.log?.warn('Rate limiter unavailable; requests go through unlimited', {
           error: isError(err) ? err.name : typeof err,
           message: errorMessage(err).slice(0, 200),
+          // Failures since the previous warning of this instance, this one included.
           failures: failuresSinceLog,
         });
         failuresSinceLog = 0;
