@@ -4,7 +4,6 @@
  * response by then.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -17,7 +16,7 @@ import type { Api, ApiDeps } from '../../lib/api/types.ts';
 import type { RuntimeConfig } from '../../lib/runtime/config.ts';
 import { loadContainer } from '../../lib/runtime/container.ts';
 import { lambdaLogger } from '../../lib/runtime/log.ts';
-import { metrics, metricsMiddleware } from '../../lib/runtime/metrics.ts';
+import { countMetric, metricsMiddleware } from '../../lib/runtime/metrics.ts';
 import { SDK_REQUEST_TIMEOUTS } from '../../lib/runtime/sdk-timeouts.ts';
 import { traceAwsClient, tracingMiddleware } from '../../lib/runtime/tracing.ts';
 import { createDocumentClient, LOCAL_CREDENTIALS } from '../../lib/storage/clients.ts';
@@ -37,11 +36,9 @@ function buildApiHandler(deps: ApiDeps, corsAllowedOrigins: readonly string[] = 
 
 let ready: Promise<ProxyHandler> | undefined;
 
-/** Counted in Lambda only, where the metrics middleware flushes them once per invocation. */
+/** Counted in Lambda only (countMetric), where the metrics middleware flushes once per invocation. */
 function countRateLimiterFailure(): void {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
-    metrics.addMetric('RateLimiterFailures', MetricUnit.Count, 1);
-  }
+  countMetric('RateLimiterFailures', 1);
 }
 
 /**

@@ -42,6 +42,9 @@ const SMS_SPEND_ALARM_RATIO = 0.8;
  */
 const NOT_RUNNING_INTERVALS = 2;
 
+/** Rate limiter failures in five minutes that mean the counter store is failing. */
+const RATE_LIMITER_FAILURES_ALARM = 5;
+
 /** CloudWatch evaluates an alarm over at most one day (period x evaluation periods). */
 const MAX_ALARM_RANGE = Duration.days(1);
 
@@ -151,6 +154,20 @@ class Operations extends Construct {
         `SMS spend reached ${SMS_SPEND_ALARM_RATIO * 100} % of the ${config.smsMonthlySpendLimitUsd} USD monthly limit; past the limit SNS stops sending SMS`,
       );
     }
+    // The limiter fails open: the API keeps answering, but without per-agency limits. A few
+    // failures in five minutes are a store that is throttling or unreachable, not one blip.
+    alarm(
+      'Api-RateLimiterFailures',
+      new cloudwatch.Metric({
+        namespace: 'Pantau',
+        metricName: 'RateLimiterFailures',
+        dimensionsMap: { service: 'pantau' },
+        period,
+        statistic: 'Sum',
+      }),
+      RATE_LIMITER_FAILURES_ALARM,
+      'API served requests without per-agency rate limits: the counter store is failing (fail-open)',
+    );
     alarm(
       'Api-5xx',
       props.api.metricServerError({ period, statistic: 'Sum' }),

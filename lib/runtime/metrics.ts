@@ -22,7 +22,9 @@ type MetricName =
   | 'MentionsScored'
   | 'PoisonRecords'
   | 'AlertsSent'
-  | 'AlertPublishFailures';
+  | 'AlertPublishFailures'
+  /** The API ran a request without its per-agency limits (counter store failed; fail-open). */
+  | 'RateLimiterFailures';
 
 function countMetric(name: MetricName, value: number): void {
   if (!inLambda() || value <= 0) return;

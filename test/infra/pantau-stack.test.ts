@@ -644,8 +644,8 @@ describe('Construct: Operations', () => {
   it('routes every alarm to the operations topic', () => {
     const alarms = Object.entries(resourcesOf(jkt.template, 'AWS::CloudWatch::Alarm'));
     // 11 functions x (errors, throttles) + 7 collectors not running + 2 iterator age + 4 DLQs
-    // + 2 scheduler + SNS failures + SMS spend + API 5xx
-    expect(alarms).toHaveLength(22 + 7 + 2 + 4 + 2 + 1 + 1 + 1);
+    // + 2 scheduler + SNS failures + SMS spend + API 5xx + rate limiter failures
+    expect(alarms).toHaveLength(22 + 7 + 2 + 4 + 2 + 1 + 1 + 1 + 1);
     for (const [id, a] of alarms) {
       expect(a.Properties.AlarmActions, id).toEqual([{ Ref: opsTopicRef() }]);
     }
@@ -675,6 +675,25 @@ describe('Construct: Operations', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
       });
     }
+  });
+
+  it('alarms when the API runs without its rate limits, on the metric the api function emits', () => {
+    type Env = { Environment?: { Variables?: Record<string, string> } };
+    const fns = Object.values(resourcesOf(jkt.template, 'AWS::Lambda::Function'));
+    const vars = fns
+      .map((f) => (f.Properties as Env).Environment?.Variables ?? {})
+      .find((v) => v.PANTAU_API_TENANT_RPM !== undefined);
+    expect(vars?.POWERTOOLS_METRICS_NAMESPACE).toBeTruthy();
+    expect(vars?.POWERTOOLS_SERVICE_NAME).toBeTruthy();
+    jkt.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: vars?.POWERTOOLS_METRICS_NAMESPACE,
+      MetricName: 'RateLimiterFailures',
+      // Powertools adds the service as the one default dimension: the alarm must name it exactly.
+      Dimensions: [{ Name: 'service', Value: vars?.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 5,
+    });
   });
 
   it('alarms on scheduler target errors and dropped invocations of the Pantau group', () => {
