@@ -21,7 +21,13 @@ function withCors(
   if (!origin || !allowedOrigins.includes(origin)) return { ...result, headers: vary };
   return {
     ...result,
-    headers: { ...vary, 'Access-Control-Allow-Origin': origin },
+    // A cross-origin script sees only the safelisted response headers unless told: the dashboard
+    // reads Retry-After to say when to try again, and x-request-id for a support report.
+    headers: {
+      ...vary,
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Expose-Headers': 'Retry-After, X-Request-Id',
+    },
   };
 }
 

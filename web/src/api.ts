@@ -20,11 +20,21 @@ class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** On a 429: when to try again, from `Retry-After` (whole seconds), if the answer said. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** `Retry-After` as delay-seconds; the HTTP-date form and anything else count as unknown. */
+function retryAfterOf(res: Response): number | undefined {
+  const raw = res.headers.get('retry-after');
+  if (raw === null || !/^\d{1,6}$/.test(raw.trim())) return undefined;
+  return Number(raw.trim());
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -114,6 +124,7 @@ function createApiClient(opts: {
         res.status,
         err?.code ?? 'http_error',
         err?.message ?? `HTTP ${res.status}`,
+        res.status === 429 ? retryAfterOf(res) : undefined,
       );
     }
     return json as T;

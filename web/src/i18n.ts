@@ -17,6 +17,9 @@ const id = {
   autoRefreshOn: 'Pembaruan otomatis aktif: ada peringatan terbuka',
   errorGeneric: 'Gagal memuat data: {message}',
   errorNetwork: 'Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.',
+  errorRateLimited: 'Terlalu banyak permintaan dari instansi Anda. Coba lagi sebentar lagi.',
+  errorRateLimitedIn:
+    'Terlalu banyak permintaan dari instansi Anda. Coba lagi dalam {seconds} detik.',
   retry: 'Coba lagi',
   notFound: 'Halaman tidak ditemukan.',
   signInTitle: 'Masuk ke Pantau',
@@ -213,6 +216,8 @@ const en: Record<MessageKey, string> = {
   autoRefreshOn: 'Auto-refresh on: an alert is open',
   errorGeneric: 'Could not load data: {message}',
   errorNetwork: 'Cannot reach the server. Check the connection and try again.',
+  errorRateLimited: 'Too many requests from your agency. Try again shortly.',
+  errorRateLimitedIn: 'Too many requests from your agency. Try again in {seconds} s.',
   retry: 'Retry',
   notFound: 'Page not found.',
   signInTitle: 'Sign in to Pantau',

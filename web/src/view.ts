@@ -1,7 +1,7 @@
 /** What every page gets from the shell, and the shared bits pages are built from. */
 import type { ApiClient } from './api.ts';
-import { ApiError } from './api.ts';
 import { h } from './dom.ts';
+import { errorText } from './errors.ts';
 import type { MessageKey } from './i18n.ts';
 import { t } from './i18n.ts';
 import type { AlertLevel, AlertStatus, DashboardConfig, SentimentLabel } from './types.ts';
@@ -40,11 +40,6 @@ const SENTIMENT_KEY: Record<SentimentLabel, MessageKey> = {
   NEUTRAL: 'neutral',
   MIXED: 'mixed',
 };
-
-function errorText(err: unknown): string {
-  if (err instanceof ApiError && err.status === 0) return t('errorNetwork');
-  return t('errorGeneric', { message: err instanceof Error ? err.message : String(err) });
-}
 
 function tile(label: string, value: string, cls = ''): HTMLElement {
   return h(
