@@ -71,7 +71,11 @@ interface StageConfig {
   readonly dashboardOrigin: string | undefined;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
-  /** WAF rate-based rule: requests per 5 minutes per client IP. */
+  /**
+   * WAF rate-based rule on requests without an Authorization header: requests per 5 minutes per
+   * client IP. Credentialed requests have a far higher per-address limit (wafIpLimitPer5Min in
+   * constructs/agency-api.ts) and the api function's per-agency limits.
+   */
   readonly wafRateLimitPer5Min: number;
   /**
    * The api function's own limits across all its instances (PANTAU_API_TENANT_RPM and

@@ -6,7 +6,7 @@
  * same pool and sign in to the dashboard through the hosted UI; a pre-token-generation trigger
  * copies their `custom:tenant_id` attribute into the access token, which the API reads first.
  */
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -42,6 +42,23 @@ const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'];
 const CORS_HEADERS = ['Authorization', 'Content-Type'];
 /** The user attribute (and access-token claim, with the `custom:` prefix) naming the tenant. */
 const TENANT_ATTRIBUTE = 'tenant_id';
+
+/** Key of the WAF's JSON body for a rate block. */
+const WAF_RATE_LIMITED_BODY = 'rate_limited';
+/** WAF re-evaluates an address's rate continuously; a minute is a fair time to come back. */
+const WAF_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The per-address limit on every request, credentialed or not, per 5 minutes. An agency's
+ * officials often share one office address (NAT), so a limit near one official's traffic would
+ * block a whole agency in a crisis, when it reads most. The limit is the dashboard client's own
+ * API limit over five minutes: officials behind one address reach their client limit (the api
+ * function's 429) first, and the WAF stops what no agency limit can, such as made-up tokens from
+ * one address (at most 100 requests a second of the stage's throttle per address).
+ */
+function wafIpLimitPer5Min(config: DeploymentConfig): number {
+  return Math.max(config.wafRateLimitPer5Min, 5 * config.apiClientRequestsPerMinute);
+}
 
 class AgencyApi extends Construct {
   readonly api: apigw.RestApi;
@@ -363,19 +380,79 @@ class AgencyApi extends Construct {
       statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
       visibilityConfig: visibility(name),
     });
+    // A rate block answers like the API's own limit (429, JSON, Retry-After) and with the CORS
+    // headers, so the dashboard can tell an official to wait instead of showing a network error.
+    // The origins are known only once the dashboard exists (allowBrowserOrigins), hence Lazy.
+    const rateBlock: wafv2.CfnWebACL.RuleActionProperty = {
+      block: {
+        customResponse: {
+          responseCode: 429,
+          customResponseBodyKey: WAF_RATE_LIMITED_BODY,
+          responseHeaders: Lazy.any({
+            produce: () => [
+              { name: 'Retry-After', value: String(WAF_RETRY_AFTER_SECONDS) },
+              ...(this.browserOrigins?.[0]
+                ? [
+                    { name: 'Access-Control-Allow-Origin', value: this.browserOrigins[0] },
+                    { name: 'Access-Control-Expose-Headers', value: 'Retry-After, X-Request-Id' },
+                    { name: 'Vary', value: 'Origin' },
+                  ]
+                : []),
+            ],
+          }),
+        },
+      },
+    };
     return new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`pantau-${config.stage}-api`),
+      customResponseBodies: {
+        [WAF_RATE_LIMITED_BODY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify({
+            error: {
+              code: 'rate_limited',
+              message: `Too many requests from this network address; retry after ${WAF_RETRY_AFTER_SECONDS} s`,
+            },
+          }),
+        },
+      },
       rules: [
         managed('AWSManagedRulesCommonRuleSet', 0),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
         {
-          name: 'RateLimitPerIp',
+          // Requests without credentials (probes, floods, /health): the tight per-address limit.
+          name: 'RateLimitPerIpAnonymous',
           priority: 2,
-          action: { block: {} },
+          action: rateBlock,
           statement: {
-            rateBasedStatement: { limit: config.wafRateLimitPer5Min, aggregateKeyType: 'IP' },
+            rateBasedStatement: {
+              limit: config.wafRateLimitPer5Min,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                notStatement: {
+                  statement: {
+                    sizeConstraintStatement: {
+                      // singleHeader is passed through untouched: CloudFormation's casing.
+                      fieldToMatch: { singleHeader: { Name: 'authorization' } },
+                      comparisonOperator: 'GT',
+                      size: 0,
+                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                    },
+                  },
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('RateLimitPerIpAnonymous'),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 3,
+          action: rateBlock,
+          statement: {
+            rateBasedStatement: { limit: wafIpLimitPer5Min(config), aggregateKeyType: 'IP' },
           },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
@@ -385,4 +462,13 @@ class AgencyApi extends Construct {
 }
 
 export type { AgencyApiProps };
-export { AgencyApi, CORS_HEADERS, CORS_METHODS, RESOURCE_SERVER, SCOPES, TENANT_ATTRIBUTE };
+export {
+  AgencyApi,
+  CORS_HEADERS,
+  CORS_METHODS,
+  RESOURCE_SERVER,
+  SCOPES,
+  TENANT_ATTRIBUTE,
+  WAF_RETRY_AFTER_SECONDS,
+  wafIpLimitPer5Min,
+};

@@ -531,11 +531,55 @@ describe('Construct: AgencyApi', () => {
           },
         }),
         Match.objectLike({
-          Action: { Block: {} },
-          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1000 } },
+          Name: 'RateLimitPerIpAnonymous',
+          Statement: {
+            RateBasedStatement: {
+              AggregateKeyType: 'IP',
+              Limit: 1000,
+              ScopeDownStatement: {
+                NotStatement: {
+                  Statement: {
+                    SizeConstraintStatement: Match.objectLike({
+                      FieldToMatch: { SingleHeader: { Name: 'authorization' } },
+                      ComparisonOperator: 'GT',
+                      Size: 0,
+                    }),
+                  },
+                },
+              },
+            },
+          },
+        }),
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          // The client limit over five minutes: an office NAT full of officials reaches the
+          // dashboard client's 429 from the API before the WAF blocks the address.
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 5 * 6_000 } },
         }),
       ],
     });
+    // Both rate rules answer 429 with Retry-After, a JSON body and the dashboard's CORS origin.
+    const acl = Object.values(resourcesOf(jkt.template, 'AWS::WAFv2::WebACL'))[0]?.Properties as {
+      Rules: { Name: string; Action?: { Block?: { CustomResponse?: Record<string, unknown> } } }[];
+      CustomResponseBodies: Record<string, { ContentType: string; Content: string }>;
+    };
+    for (const rule of acl.Rules.filter((r) => r.Name.startsWith('RateLimit'))) {
+      const custom = rule.Action?.Block?.CustomResponse as {
+        ResponseCode: number;
+        CustomResponseBodyKey: string;
+        ResponseHeaders: { Name: string; Value: unknown }[];
+      };
+      expect(custom.ResponseCode, rule.Name).toBe(429);
+      const headers = Object.fromEntries(custom.ResponseHeaders.map((h) => [h.Name, h.Value]));
+      expect(headers['Retry-After']).toBe('60');
+      expect(headers['Access-Control-Allow-Origin']).toEqual({
+        'Fn::Join': ['', ['https://', distributionDomain(jkt.template)]],
+      });
+      expect(headers['Access-Control-Expose-Headers']).toBe('Retry-After, X-Request-Id');
+      const body = acl.CustomResponseBodies[custom.CustomResponseBodyKey];
+      expect(body?.ContentType).toBe('APPLICATION_JSON');
+      expect(JSON.parse(body?.Content ?? '{}')).toMatchObject({ error: { code: 'rate_limited' } });
+    }
     const stage = refTo(jkt.template, 'AWS::ApiGateway::Stage');
     const association = Object.values(resourcesOf(jkt.template, 'AWS::WAFv2::WebACLAssociation'));
     expect(association).toHaveLength(1);
