@@ -21,6 +21,7 @@ import { mentionToItem } from '../../lib/storage/item-mappers.ts';
 import { bucketKey } from '../../lib/storage/keys.ts';
 import { createRepositories } from '../../lib/storage/repositories.ts';
 import { createTableInput } from '../../lib/storage/table-definition.ts';
+import { percentile } from './stats.ts';
 
 const MENTIONS = 100_000;
 const DAYS = 30;
@@ -31,11 +32,6 @@ const ISSUE = 'iss_bench';
 const LOAD_REQUESTS = 3_000;
 const LOAD_MAX_MS = 20_000;
 const LOAD_CONCURRENCY = 16;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 async function latency(
   name: string,

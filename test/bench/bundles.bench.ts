@@ -21,6 +21,7 @@ import {
   HOUSE_BUNDLING,
   houseEsbuildOptions,
 } from '../../infra/bundling.ts';
+import { median } from './stats.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
@@ -73,14 +74,6 @@ function houseOptions(outfile: string): BuildOptions {
     outfile,
     logLevel: 'silent',
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Median import time in ms, or the first error line if the module throws at load. */

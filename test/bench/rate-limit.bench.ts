@@ -22,27 +22,28 @@ import { rateLimitKey } from '../../lib/storage/keys.ts';
 import { createDynamoRateLimiter } from '../../lib/storage/rate-limit-repository.ts';
 import { createRepositories } from '../../lib/storage/repositories.ts';
 import { createTableInput } from '../../lib/storage/table-definition.ts';
+import { percentile } from './stats.ts';
 
 const REQUESTS = 500;
 const FIXED_NOW = new Date('2026-11-29T18:00:30.000Z');
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+/** The request every figure here is about: an agency listing its issues. */
+function listIssues(api: Api, token: string) {
+  return api({
+    method: 'GET',
+    path: '/v1/issues',
+    query: {},
+    headers: { authorization: `Bearer ${token}` },
+    body: undefined,
+  });
 }
 
 async function timeRequests(api: Api, token: string, n: number) {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const res = await api({
-      method: 'GET',
-      path: '/v1/issues',
-      query: {},
-      headers: { authorization: `Bearer ${token}` },
-      body: undefined,
-    });
+    const res = await listIssues(api, token);
     times.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`GET /v1/issues: HTTP ${res.status}`);
   }
@@ -87,13 +88,7 @@ async function failingStoreDelay(
     let status = 0;
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      const res = await api({
-        method: 'GET',
-        path: '/v1/issues',
-        query: {},
-        headers: { authorization: `Bearer ${token}` },
-        body: undefined,
-      });
+      const res = await listIssues(api, token);
       times.push(performance.now() - t0);
       status = res.status;
     }

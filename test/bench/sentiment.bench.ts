@@ -41,6 +41,7 @@ import {
 import { detectLanguage } from '../../lib/sentiment/language.ts';
 import { scoreLexiconEn } from '../../lib/sentiment/lexicon-en.ts';
 import { createSentimentAnalyzer, engineFor } from '../../lib/sentiment/router.ts';
+import { median } from './stats.ts';
 
 const run$ = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -136,11 +137,6 @@ async function batchThroughput(
     elapsed = performance.now() - start;
   }
   return (n / elapsed) * 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 type Contender = (sample: string[], batches: SentimentInput[][]) => Promise<number> | number;

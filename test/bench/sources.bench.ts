@@ -20,6 +20,7 @@ import { fixtureBskyPost, makeBskyPosts, startBlueskyFake } from '../fakes/blues
 import { makeToots, startMastodonFake } from '../fakes/mastodon-server.ts';
 import { FIXTURE_USER, fixtureTweet, makeTweets, startXFake } from '../fakes/x-server.ts';
 import { makeVideos, startYouTubeFake } from '../fakes/youtube-server.ts';
+import { median } from './stats.ts';
 
 const RUNS = 5;
 const END = '2026-03-10T02:00:00.000Z';
@@ -38,11 +39,6 @@ function issue(source: SourceName, query: string): Issue {
     createdAt: END,
     updatedAt: END,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function endToEnd(
