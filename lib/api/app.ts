@@ -84,7 +84,12 @@ const API_ROUTES: readonly Route[] = [
   ...adminRoutes,
 ].sort(bySpecificity);
 
-const ANONYMOUS: Principal = { tenantId: '', clientId: 'anonymous', scopes: [] };
+const ANONYMOUS: Principal = {
+  tenantId: '',
+  clientId: 'anonymous',
+  actor: 'anonymous',
+  scopes: [],
+};
 
 function header(req: ApiRequest, name: string): string | undefined {
   const direct = req.headers[name];

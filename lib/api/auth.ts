@@ -128,9 +128,11 @@ function createLocalTokenAuthenticator(
       const stored = await tenants.getToken(hash);
       if (!stored || stored.hash !== hash) throw new UnauthorizedError('Unknown bearer token');
       if (!isLive(stored, now())) throw new UnauthorizedError('Bearer token revoked or expired');
+      const clientId = `token:${stored.id}`;
       return {
         tenantId: stored.tenantId,
-        clientId: `token:${stored.id}`,
+        clientId,
+        actor: clientId,
         scopes: knownScopes(stored.scopes),
       };
     },
@@ -223,9 +225,13 @@ function createCognitoAuthenticator(opts: CognitoAuthOptions): Authenticator {
       const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
       if (!clientId) throw new UnauthorizedError('Access token has no client_id');
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+      // A user's access token (hosted UI sign-in) names the user; a client-credentials token
+      // has no username, and then the client is the actor.
+      const username = typeof payload.username === 'string' ? payload.username : undefined;
       return {
         tenantId: await tenantOf(payload, clientId),
         clientId: `cognito:${clientId}`,
+        actor: username ? `user:${username}` : `cognito:${clientId}`,
         scopes: knownScopes(scopes),
       };
     },

@@ -158,6 +158,7 @@ function audit(
   return ctx.deps.repos.audit.record({
     tenantId: ctx.principal.tenantId,
     clientId: ctx.principal.clientId,
+    actor: ctx.principal.actor,
     at: ctx.now.toISOString(),
     action,
     target,

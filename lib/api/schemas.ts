@@ -459,6 +459,10 @@ const sentimentQuality = z.object({
 const auditEntry = z.object({
   at: z.string(),
   clientId: z.string(),
+  actor: z
+    .string()
+    .optional()
+    .describe('Who acted: user:<username> for a signed-in official, else the client'),
   action: z.string(),
   target: z.string(),
   change: z.unknown().optional(),
@@ -487,6 +491,11 @@ const openApiDocument = z.looseObject({
 const me = z.object({
   tenantId: z.string(),
   clientId: z.string(),
+  actor: z
+    .string()
+    .describe(
+      'Who the audit trail names: user:<username> for a signed-in official, else the client',
+    ),
   /** Effective scopes: admin implies write, write implies read. */
   scopes: z.array(scope),
 });

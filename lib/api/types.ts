@@ -28,7 +28,14 @@ export interface ApiResponse {
 /** Who is calling, as established by a verified credential: the only source of the tenant. */
 export interface Principal {
   tenantId: string;
+  /** The credential's client: `token:<id>` or `cognito:<app client>`. Limits count by it. */
   clientId: string;
+  /**
+   * Who acted, for the audit trail and the `by` of corrections and alert changes: the signed-in
+   * official (`user:<username>`) for a user's access token, else the client itself. Every
+   * official's dashboard calls as the same app client, so the client alone cannot say who.
+   */
+  actor: string;
   scopes: string[];
 }
 

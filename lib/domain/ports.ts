@@ -185,6 +185,8 @@ export interface AuditRepository {
   record(entry: {
     tenantId: string;
     clientId: string;
+    /** Who acted (Principal.actor); entries written before it was recorded have none. */
+    actor?: string;
     at: string;
     action: string;
     target: string;
@@ -193,7 +195,16 @@ export interface AuditRepository {
   list(
     tenantId: string,
     limit: number,
-  ): Promise<{ at: string; clientId: string; action: string; target: string; change?: unknown }[]>;
+  ): Promise<
+    {
+      at: string;
+      clientId: string;
+      actor?: string;
+      action: string;
+      target: string;
+      change?: unknown;
+    }[]
+  >;
 }
 
 export interface Repositories {

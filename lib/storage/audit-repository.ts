@@ -41,6 +41,7 @@ function createAuditRepository(table: TableRef): AuditRepository {
         Item: withType('audit', key, {
           tenantId: entry.tenantId,
           clientId: entry.clientId,
+          actor: entry.actor,
           at: entry.at,
           action: entry.action,
           target: entry.target,
@@ -72,6 +73,8 @@ function createAuditRepository(table: TableRef): AuditRepository {
         action: str(item, 'action'),
         target: str(item, 'target'),
       };
+      const actor = optStr(item, 'actor');
+      if (actor !== undefined) view.actor = actor;
       const change = optStr(item, 'change');
       if (change !== undefined) view.change = JSON.parse(change);
       return view;

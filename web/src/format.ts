@@ -49,4 +49,13 @@ function lang(): string {
   return getLang();
 }
 
-export { dateTime, decimal, lang, num, pct, relative };
+/**
+ * Who acted, as an official reads it: a signed-in official by username (the API's
+ * `user:<username>`); an API client or token as the API names it.
+ */
+function actorName(actor: string | undefined): string {
+  if (!actor) return '?';
+  return actor.startsWith('user:') ? actor.slice('user:'.length) : actor;
+}
+
+export { actorName, dateTime, decimal, lang, num, pct, relative };

@@ -6,7 +6,7 @@
 import { stackedChart, trendBars } from './charts.ts';
 import { sortAlerts, uniqueAlerts } from './data.ts';
 import { clear, h } from './dom.ts';
-import { dateTime, decimal, num, pct, relative } from './format.ts';
+import { actorName, dateTime, decimal, num, pct, relative } from './format.ts';
 import { t } from './i18n.ts';
 import { clip } from './mention-item.ts';
 import { routeHref } from './router.ts';
@@ -186,7 +186,7 @@ function actionPanel(ctx: ViewContext, alert: Alert): HTMLElement {
           'p',
           {},
           t('acknowledgedBy', {
-            who: alert.acknowledgedBy ?? '?',
+            who: actorName(alert.acknowledgedBy),
             time: dateTime(alert.acknowledgedAt),
           }),
         )
@@ -195,7 +195,7 @@ function actionPanel(ctx: ViewContext, alert: Alert): HTMLElement {
       ? h(
           'p',
           {},
-          t('resolvedBy', { who: alert.resolvedBy ?? '?', time: dateTime(alert.resolvedAt) }),
+          t('resolvedBy', { who: actorName(alert.resolvedBy), time: dateTime(alert.resolvedAt) }),
         )
       : null,
     alert.note ? h('p', {}, t('savedNote', { note: alert.note })) : null,

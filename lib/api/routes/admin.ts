@@ -190,9 +190,9 @@ const whoAmI = defineRoute({
   query: s.emptyQuery,
   responses: [{ status: 200, description: 'The caller', schema: s.me }],
   async handle(ctx) {
-    const { tenantId, clientId } = ctx.principal;
+    const { tenantId, clientId, actor } = ctx.principal;
     const scopes = SCOPES.filter((scope) => hasScope(ctx.principal, scope));
-    return { status: 200, body: { tenantId, clientId, scopes } };
+    return { status: 200, body: { tenantId, clientId, actor, scopes } };
   },
 });
 

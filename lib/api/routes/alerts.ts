@@ -99,7 +99,7 @@ function transitionRoute(action: 'ack' | 'resolve', status: AlertStatus, summary
       const updated = await ctx.deps.repos.alerts.setStatus(
         alert,
         status,
-        ctx.principal.clientId,
+        ctx.principal.actor,
         ctx.now.toISOString(),
         ctx.body.note,
       );

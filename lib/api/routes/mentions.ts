@@ -249,7 +249,7 @@ const correctSentiment = defineRoute({
     const { previous } = await ctx.deps.repos.mentions.correct(
       mention,
       label,
-      ctx.principal.clientId,
+      ctx.principal.actor,
       ctx.now.toISOString(),
       origin,
     );

@@ -12,10 +12,11 @@ import {
 } from '../../../lib/api/auth.ts';
 import { UnauthorizedError } from '../../../lib/domain/errors.ts';
 import { createFakeRepositories } from './fakes.ts';
-import { buildApi, client } from './fixtures.ts';
+import { buildApi, client, makeAlert, makeMention } from './fixtures.ts';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
+const NOW_ISO = new Date().toISOString();
 const POOL = 'ap-southeast-3_Test1234';
 const ISSUER = `https://cognito-idp.ap-southeast-3.amazonaws.com/${POOL}`;
 
@@ -38,6 +39,7 @@ describe('Local token authenticator', () => {
     expect(principal).toEqual({
       tenantId: 'kominfo',
       clientId: `token:${id}`,
+      actor: `token:${id}`,
       scopes: ['pantau/read', 'pantau/write'],
     });
   });
@@ -161,7 +163,23 @@ describe('Cognito authenticator against a local JWKS', () => {
     await expect(auth.authenticate(`Bearer ${token}`)).resolves.toEqual({
       tenantId: 'kominfo',
       clientId: 'cognito:client1',
+      actor: 'cognito:client1',
       scopes: ['pantau/read', 'pantau/write'],
+    });
+  });
+
+  it("names the signed-in official as the actor of a user's access token", async () => {
+    const { auth } = await setup();
+    // Every official's dashboard is the same app client: only the username tells them apart.
+    const budi = await sign({ username: 'budi.santoso', sub: 'a1b2c3' });
+    const sari = await sign({ username: 'sari.dewi', sub: 'd4e5f6' });
+    await expect(auth.authenticate(`Bearer ${budi}`)).resolves.toMatchObject({
+      clientId: 'cognito:client1',
+      actor: 'user:budi.santoso',
+    });
+    await expect(auth.authenticate(`Bearer ${sari}`)).resolves.toMatchObject({
+      clientId: 'cognito:client1',
+      actor: 'user:sari.dewi',
     });
   });
 
@@ -208,6 +226,52 @@ describe('Cognito authenticator against a local JWKS', () => {
     const res = await call('GET', '/v1/issues', { token: unmapped });
     expect(res.status).toBe(403);
     expect(res.json.error.message).toMatch(/not assigned to a tenant/);
+  });
+
+  it('records the official, not the shared dashboard client, as who corrected, acked and audited', async () => {
+    const { repos, auth } = await setup();
+    await repos.tenants.put({ id: 'kominfo', name: 'Kominfo', createdAt: NOW_ISO });
+    const call = client(buildApi(repos, { authenticator: auth }));
+    const scope = 'pantau/read pantau/write pantau/admin';
+    const budi = await sign({ username: 'budi.santoso', scope });
+    const sari = await sign({ username: 'sari.dewi', scope });
+    const created = await call('POST', '/v1/issues', {
+      token: budi,
+      body: { name: 'Beras', query: 'beras' },
+    });
+    expect(created.status).toBe(201);
+    const issueId = created.json.id as string;
+    const mention = makeMention('kominfo', issueId, 1, new Date(NOW_ISO));
+    expect(await repos.mentions.putNew(mention)).toBe(true);
+    const [stored] = repos._mentions.get(issueId) ?? [];
+    const corrected = await call('POST', `/v1/mentions/${stored?.id}/sentiment`, {
+      token: sari,
+      body: { label: 'NEGATIVE' },
+    });
+    expect(corrected.status).toBe(200);
+    const alert = makeAlert('kominfo', issueId, '2026-11-29T08:00:00.000Z');
+    expect(await repos.alerts.create(alert)).toBe(true);
+    const acked = await call('POST', `/v1/alerts/${alert.id}/ack`, { token: budi, body: {} });
+    expect(acked.status).toBe(200);
+    expect(acked.json.acknowledgedBy).toBe('user:budi.santoso');
+
+    const [correction] = await repos.mentions.listCorrections();
+    expect(correction?.by).toBe('user:sari.dewi');
+    const audit = await call('GET', '/v1/audit', { token: sari });
+    const byAction = Object.fromEntries(
+      (audit.json.items as { action: string; actor?: string; clientId: string }[]).map((e) => [
+        e.action,
+        e,
+      ]),
+    );
+    expect(byAction['issue.create']).toMatchObject({
+      actor: 'user:budi.santoso',
+      clientId: 'cognito:client1',
+    });
+    expect(byAction['mention.sentiment.correct']?.actor).toBe('user:sari.dewi');
+    expect(byAction['alert.ack']?.actor).toBe('user:budi.santoso');
+    const me = await call('GET', '/v1/me', { token: sari });
+    expect(me.json).toMatchObject({ clientId: 'cognito:client1', actor: 'user:sari.dewi' });
   });
 
   it('stops honouring a revoked client mapping', async () => {
