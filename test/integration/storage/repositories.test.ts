@@ -407,6 +407,7 @@ describe('storage repositories on DynamoDB Local', () => {
       await repos.audit.record({
         tenantId: 'kominfo',
         clientId: 'c2',
+        actor: 'user:budi.santoso',
         at: '2026-03-02T00:00:00.000Z',
         action: 'alert.ack',
         target: 'a1',
@@ -424,6 +425,7 @@ describe('storage repositories on DynamoDB Local', () => {
       expect(list[0]).toEqual({
         at: '2026-03-02T00:00:00.000Z',
         clientId: 'c2',
+        actor: 'user:budi.santoso',
         action: 'alert.ack',
         target: 'a1',
         change: [1, 'dua'],
@@ -434,6 +436,8 @@ describe('storage repositories on DynamoDB Local', () => {
           .map((e) => e.action)
           .sort(),
       ).toEqual(['issue.create', 'issue.update']);
+      // An entry recorded without an actor (before it was recorded) reads back without one.
+      expect(list.find((e) => e.action === 'issue.create')).not.toHaveProperty('actor');
       expect(list.find((e) => e.action === 'issue.create')?.change).toEqual({
         name: 'Harga beras',
       });
