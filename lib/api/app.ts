@@ -133,7 +133,9 @@ function createRateCheck(deps: ApiDeps) {
   return async (principal: Principal, at: Date): Promise<void> => {
     let decision: Awaited<ReturnType<RateLimiter['hit']>>;
     try {
-      decision = await limiter.hit(principal.tenantId, principal.clientId, at);
+      // Per actor, not per app client: every official's dashboard is the same app client, and
+      // one official's runaway tab must not use up the dashboard for every colleague.
+      decision = await limiter.hit(principal.tenantId, principal.actor, at);
     } catch (err) {
       failuresSinceLog++;
       deps.onRateLimiterFailure?.(err);

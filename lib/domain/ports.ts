@@ -223,7 +223,9 @@ export interface Repositories {
 // ---------------------------------------------------------------- API rate limits
 
 /**
- * Request limits per tenant and per client over fixed one-minute windows, counted in one place
+ * Request limits per tenant and per client over fixed one-minute windows, counted in one place.
+ * The API passes the principal's actor as the client: a signed-in official counts on their own,
+ * a token or client-credentials client as itself. Counted in one place
  * that every process serving the API shares. `hit` counts one request and says whether it stays
  * within both limits. It throws when the counter store fails; the caller decides what a failure
  * means (the API lets the request through: availability first).
@@ -231,6 +233,7 @@ export interface Repositories {
 export interface RateLimiter {
   hit(
     tenantId: string,
+    /** The principal's actor (`user:<username>`, `cognito:<client>` or `token:<id>`). */
     clientId: string,
     now: Date,
   ): Promise<

@@ -26,11 +26,12 @@ export interface ApiRateLimits {
  * = 20 × 2 × 45 = 1,800/min; 5 of them clicking through a view every 5 s at about 20 requests a
  * view = 5 × 12 × 20 = 1,200/min; scripts polling 40 issues' mentions each minute, two pages
  * each, plus exports ≈ 200/min. Peak ≈ 3,200/min.
- * Every official's dashboard calls as the same Cognito app client, so one client may need the
- * dashboard's whole 3,000/min: clientPerMinute 6,000 leaves it twice that. tenantPerMinute is
- * twice the client limit, so a runaway script (one client) still leaves its own agency's
- * dashboard 6,000/min, and it is 20 % of the stage throttle (1,000 rps = 60,000/min), so one
- * agency can never take the stage from the others.
+ * The client limit counts each signed-in official on their own (the actor; all dashboards are
+ * one app client), and each script's client as itself. clientPerMinute 6,000 is twice what the
+ * whole busy dashboard needs, so a shared service account (one token for a whole office) still
+ * fits. tenantPerMinute is twice the client limit, so a runaway script or tab (one actor) still
+ * leaves its own agency 6,000/min, and it is 20 % of the stage throttle (1,000 rps =
+ * 60,000/min), so one agency can never take the stage from the others.
  */
 const DEFAULT_API_RATE_LIMITS: ApiRateLimits = { tenantPerMinute: 12_000, clientPerMinute: 6_000 };
 

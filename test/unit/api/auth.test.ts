@@ -274,6 +274,32 @@ describe('Cognito authenticator against a local JWKS', () => {
     expect(me.json).toMatchObject({ clientId: 'cognito:client1', actor: 'user:sari.dewi' });
   });
 
+  it('counts each signed-in official on their own, though they share one app client', async () => {
+    const { repos, auth } = await setup();
+    const counted: string[] = [];
+    const call = client(
+      buildApi(repos, {
+        authenticator: auth,
+        rateLimiter: {
+          async hit(tenantId, clientId) {
+            counted.push(`${tenantId}/${clientId}`);
+            return { allowed: true };
+          },
+        },
+      }),
+    );
+    for (const username of ['budi.santoso', 'sari.dewi']) {
+      const token = await sign({ username });
+      expect((await call('GET', '/v1/issues', { token })).status).toBe(200);
+    }
+    expect((await call('GET', '/v1/issues', { token: await sign({}) })).status).toBe(200);
+    expect(counted).toEqual([
+      'kominfo/user:budi.santoso',
+      'kominfo/user:sari.dewi',
+      'kominfo/cognito:client1',
+    ]);
+  });
+
   it('stops honouring a revoked client mapping', async () => {
     const { repos, auth } = await setup();
     const [mapping] = await repos.tenants.listTokens('kominfo');
