@@ -16,6 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { EXPOSED_HEADERS } from '../../lib/api/cors.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { PantauFunction } from './pantau-function.ts';
 
@@ -394,7 +395,7 @@ class AgencyApi extends Construct {
               ...(this.browserOrigins?.[0]
                 ? [
                     { name: 'Access-Control-Allow-Origin', value: this.browserOrigins[0] },
-                    { name: 'Access-Control-Expose-Headers', value: 'Retry-After, X-Request-Id' },
+                    { name: 'Access-Control-Expose-Headers', value: EXPOSED_HEADERS },
                     { name: 'Vary', value: 'Origin' },
                   ]
                 : []),

@@ -5,6 +5,13 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
+/**
+ * Response headers a cross-origin script may read besides the safelisted ones: the dashboard reads
+ * Retry-After to say when to try again, and X-Request-Id for a support report. The WAF's rate
+ * block answers with the same list (infra/constructs/agency-api.ts).
+ */
+const EXPOSED_HEADERS = 'Retry-After, X-Request-Id';
+
 function headerValue(headers: Record<string, string | undefined> | null, name: string) {
   if (!headers) return undefined;
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
@@ -21,14 +28,12 @@ function withCors(
   if (!origin || !allowedOrigins.includes(origin)) return { ...result, headers: vary };
   return {
     ...result,
-    // A cross-origin script sees only the safelisted response headers unless told: the dashboard
-    // reads Retry-After to say when to try again, and x-request-id for a support report.
     headers: {
       ...vary,
       'Access-Control-Allow-Origin': origin,
-      'Access-Control-Expose-Headers': 'Retry-After, X-Request-Id',
+      'Access-Control-Expose-Headers': EXPOSED_HEADERS,
     },
   };
 }
 
-export { withCors };
+export { EXPOSED_HEADERS, withCors };

@@ -195,4 +195,13 @@ async function auditCreate(
   }
 }
 
-export { audit, auditCreate, defineRoute, parsePart, requireIssue };
+/** Refuses a query range whose `from` is not before its `to`, worded alike on every route. */
+function requireFromBeforeTo(fromMs: number, toMs: number): void {
+  if (fromMs >= toMs) {
+    throw new ValidationError('Invalid query.from: must be before query.to', [
+      { field: 'query.from', message: 'must be before query.to' },
+    ]);
+  }
+}
+
+export { audit, auditCreate, defineRoute, parsePart, requireFromBeforeTo, requireIssue };

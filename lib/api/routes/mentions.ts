@@ -10,7 +10,13 @@
 import type { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Mention } from '../../domain/types.ts';
-import { audit, defineRoute, type RouteContext, requireIssue } from '../route.ts';
+import {
+  audit,
+  defineRoute,
+  type RouteContext,
+  requireFromBeforeTo,
+  requireIssue,
+} from '../route.ts';
 import * as s from '../schemas.ts';
 
 const tag = 'Mentions';
@@ -111,11 +117,7 @@ function range(
   }
   const to = q.to ?? now.toISOString();
   const from = q.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_DAYS * DAY_MS).toISOString();
-  if (Date.parse(from) >= Date.parse(to)) {
-    throw new ValidationError('Invalid query.from: must be before query.to', [
-      { field: 'query.from', message: 'must be before query.to' },
-    ]);
-  }
+  requireFromBeforeTo(Date.parse(from), Date.parse(to));
   return { from, to };
 }
 

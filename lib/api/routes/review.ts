@@ -8,10 +8,9 @@
  * `uncertain` queue puts the smallest score margins first: the answers that teach the model most.
  */
 import { createHmac } from 'node:crypto';
-import { ValidationError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/ports.ts';
 import type { CorrectionRecord, Mention, SentimentLabel } from '../../domain/types.ts';
-import { defineRoute, requireIssue } from '../route.ts';
+import { defineRoute, requireFromBeforeTo, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
 
 const tag = 'Review';
@@ -297,11 +296,7 @@ function qualityFigures(corrections: readonly CorrectionRecord[]): QualityFigure
 function qualityRange(q: { from?: string; to?: string }, now: Date) {
   const toMs = Date.parse(q.to ?? now.toISOString());
   const fromMs = q.from ? Date.parse(q.from) : toMs - DEFAULT_QUALITY_DAYS * DAY_MS;
-  if (fromMs >= toMs) {
-    throw new ValidationError('Invalid query.from: must be before query.to', [
-      { field: 'query.from', message: 'must be before query.to' },
-    ]);
-  }
+  requireFromBeforeTo(fromMs, toMs);
   return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
 }
 

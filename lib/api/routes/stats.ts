@@ -6,7 +6,7 @@
 import { emptyCounts } from '../../domain/counts.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { BucketCounts, BucketWidth, Mention } from '../../domain/types.ts';
-import { defineRoute, type ResolvedDeps, requireIssue } from '../route.ts';
+import { defineRoute, type ResolvedDeps, requireFromBeforeTo, requireIssue } from '../route.ts';
 import * as s from '../schemas.ts';
 
 const WIDTH_MS: Record<BucketWidth, number> = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 };
@@ -92,11 +92,7 @@ const issueStats = defineRoute({
     const fromRaw = ctx.query.from ? Date.parse(ctx.query.from) : toMs - DEFAULT_SPAN_MS[width];
     // Windows are aligned to the epoch in UTC, like the buckets the score step writes.
     const fromMs = Math.floor(fromRaw / step) * step;
-    if (fromMs >= toMs) {
-      throw new ValidationError('Invalid query.from: must be before query.to', [
-        { field: 'query.from', message: 'must be before query.to' },
-      ]);
-    }
+    requireFromBeforeTo(fromMs, toMs);
     const points = Math.ceil((toMs - fromMs) / step);
     if (points > MAX_POINTS) {
       throw new ValidationError(
